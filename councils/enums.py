@@ -1,0 +1,1 @@
+"""Enums of the councils app (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""Exports of the councils app (filled by its issue)."""

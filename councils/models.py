@@ -1,0 +1,1 @@
+"""Models of the councils app (filled by its issue)."""

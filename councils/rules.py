@@ -1,0 +1,1 @@
+"""Rules of the councils app (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""Selectors of the councils app (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""Services of the councils app (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""Views of the councils app (filled by its issue)."""

@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    AGENCY = "agency", _("Cơ quan (Sở)")
+    DIVISION = "division", _("Phòng chuyên môn, Văn phòng, Thanh tra")
+    ATTACHED = "attached", _("Đơn vị thuộc Sở")
+    SUBORDINATE = "subordinate", _("Đơn vị trực thuộc Sở")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
+class Rating(models.TextChoices):
+    """Yearly performance rating (xếp loại chất lượng) of a person or unit, best first."""
+
+    HTXSNV = "HTXSNV", _("Hoàn thành xuất sắc nhiệm vụ")
+    HTTNV = "HTTNV", _("Hoàn thành tốt nhiệm vụ")
+    HTNV = "HTNV", _("Hoàn thành nhiệm vụ")
+    KHTNV = "KHTNV", _("Không hoàn thành nhiệm vụ")
+
+    @classmethod
+    def rank(cls, value):
+        """4 for HTXSNV down to 1 for KHTNV, so ratings compare with ``>=``."""
+        return {cls.HTXSNV: 4, cls.HTTNV: 3, cls.HTNV: 2, cls.KHTNV: 1}[value]
+
+    @classmethod
+    def at_least(cls, value):
+        """The ratings equal to or better than ``value``."""
+        return [r for r in cls.values if cls.rank(r) >= cls.rank(value)]
+
+
+class DisciplineKind(models.TextChoices):
+    """Discipline measures and the "hold" situations that block a nomination (R6)."""
+
+    REPRIMAND = "reprimand", _("Kỷ luật: khiển trách")
+    WARNING = "warning", _("Kỷ luật: cảnh cáo")
+    DEMOTION = "demotion", _("Kỷ luật: hạ bậc lương / giáng chức / cách chức")
+    UNDER_REVIEW = "under_review", _("Đang xem xét kỷ luật")
+    INVESTIGATION = "investigation", _("Đang bị điều tra, thanh tra, kiểm tra")
+    COMPLAINT = "complaint", _("Có đơn thư khiếu nại, tố cáo đang xác minh")
+
+    @classmethod
+    def disciplines(cls):
+        return [cls.REPRIMAND, cls.WARNING, cls.DEMOTION]

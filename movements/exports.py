@@ -1,0 +1,1 @@
+"""Exports of the movements app (registrations and cluster rankings come with their issue)."""

@@ -1,0 +1,1 @@
+"""Enums of the nominations app (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""Exports of the nominations app (filled by its issue)."""

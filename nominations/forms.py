@@ -1,0 +1,1 @@
+"""Forms of the nominations app (filled by its issue)."""

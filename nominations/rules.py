@@ -1,0 +1,1 @@
+"""Rules of the nominations app (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""Selectors of the nominations app (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""Services of the nominations app (filled by its issue)."""

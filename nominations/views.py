@@ -1,0 +1,1 @@
+"""Views of the nominations app (filled by its issue)."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TdktConfig(AppConfig):
+    name = "tdkt"
+    verbose_name = "Hệ thống TĐKT"

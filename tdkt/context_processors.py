@@ -1,0 +1,18 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+def navigation(request):
+    """Menu entries for the logged-in user's role."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(_("Trang chủ"), reverse("home"))]
+    if user.is_office or user.role == "council":
+        items += [(_("Đơn vị"), reverse("movements:unit_list")), (_("Cá nhân"), reverse("movements:person_list"))]
+    elif user.unit_id:
+        items += [(_("Đơn vị của tôi"), reverse("movements:unit_detail", args=[user.unit_id])),
+                  (_("Cá nhân"), reverse("movements:person_list"))]
+    if user.is_admin_role:
+        items.append((_("Thông tin cơ quan"), reverse("movements:agency_profile")))
+    return {"nav_items": items}

@@ -1,0 +1,90 @@
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .enums import AuditAction, Role
+
+
+class User(AbstractUser):
+    """A person who logs in. The role decides what they see; unit heads are tied to one unit."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices, default=Role.COUNCIL)
+    unit = models.ForeignKey(
+        "movements.Unit",
+        verbose_name=_("đơn vị"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Bắt buộc với vai trò Trưởng đơn vị: người dùng chỉ thấy dữ liệu của đơn vị này."),
+    )
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="unit") | Q(unit__isnull=False),
+                name="user_unit_role_needs_unit",
+                violation_error_message=_("Tài khoản Trưởng đơn vị phải gắn với một đơn vị."),
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self):
+        return self.full_name or self.username
+
+    @property
+    def is_office(self):
+        return self.is_active and (self.role in (Role.ADMIN, Role.OFFICE) or self.is_superuser)
+
+    @property
+    def is_admin_role(self):
+        return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
+
+
+class AuditEvent(models.Model):
+    """Append-only journal of every write made through a service.
+
+    Rows are never edited or deleted by the application: there is no update or
+    delete service, the admin is read-only and ``save()`` refuses updates.
+    """
+
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("người thực hiện"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("hành động"), max_length=16, choices=AuditAction.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(_("đối tượng"), max_length=255)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+    from_state = models.CharField(_("từ trạng thái"), max_length=32, blank=True)
+    to_state = models.CharField(_("sang trạng thái"), max_length=32, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("AuditEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("AuditEvent is append-only")

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("lich-su/<str:app_label>/<str:model>/<int:pk>/", views.audit_history, name="audit_history"),
+    path("", include("movements.urls")),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler403 = "tdkt.views.error_403"
+handler404 = "tdkt.views.error_404"
+handler500 = "tdkt.views.error_500"

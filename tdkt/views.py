@@ -1,0 +1,48 @@
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from movements.selectors import agency_profile, persons_visible_to, units_visible_to
+
+from .audit import audit_events_for
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {
+        "agency": agency_profile(),
+        "unit_count": units_visible_to(user).filter(active=True).count(),
+        "person_count": persons_visible_to(user).filter(active=True).count(),
+    }
+    return render(request, "tdkt/home.html", context)
+
+
+@login_required
+def audit_history(request, app_label, model, pk):
+    """History of one object. Office staff only: the journal may name other units' people."""
+    if not request.user.has_perm("tdkt.view_auditevent"):
+        raise PermissionDenied
+    try:
+        ct = ContentType.objects.get_by_natural_key(app_label, model)
+    except ContentType.DoesNotExist as exc:
+        raise Http404 from exc
+    model_class = ct.model_class()
+    if model_class is None:
+        raise Http404
+    obj = get_object_or_404(model_class, pk=pk)
+    return render(request, "tdkt/audit_history.html", {"object": obj, "events": audit_events_for(obj)})
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,137 @@
+import datetime
+import unicodedata
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from movements import services
+from movements.models import PerformanceRating, Person, PositionAssignment
+from movements.selectors import leadership_at, unit_head_at
+from tdkt.models import AuditEvent
+from tests.factories import PersonFactory, UnitFactory
+
+pytestmark = pytest.mark.integration
+
+
+def test_person_create_normalises_name_opens_position_and_audits(office_user, unit_a):
+    name = unicodedata.normalize("NFD", "  Nguyễn  Thị Hằng ")
+    person = services.person_create(actor=office_user, full_name=name, gender="female", unit=unit_a,
+                                    position_title="Chuyên viên", start_date=datetime.date(2020, 1, 1))
+    assert person.full_name == "Nguyễn Thị Hằng"
+    assert person.name_folded == "nguyen thi hang"
+    assert list(PositionAssignment.objects.filter(person=person).values_list("title", "start_date", "end_date")) == [
+        ("Chuyên viên", datetime.date(2020, 1, 1), None)]
+    event = AuditEvent.objects.get(content_type__model="person", object_id=str(person.pk))
+    assert (event.actor, event.action, event.changes["full_name"]) == (office_user, "create", [None, "Nguyễn Thị Hằng"])
+
+
+def test_position_change_keeps_history_and_drives_leadership_at_date(office_user, unit_a):
+    person = services.person_create(actor=office_user, full_name="Vũ Đức Long", gender="male", unit=unit_a,
+                                    position_title="Chuyên viên", start_date=datetime.date(2019, 1, 1))
+    services.person_change_position(actor=office_user, person=person, unit=unit_a, title="Phó Trưởng phòng",
+                                    is_leadership=True, is_head=False, start_date=datetime.date(2023, 7, 1))
+    person.refresh_from_db()
+    assert (person.position_title, person.is_leadership) == ("Phó Trưởng phòng", True)
+    assert leadership_at(datetime.date(2023, 6, 30), [person]) == {person.pk: False}
+    assert leadership_at(datetime.date(2023, 7, 1), [person]) == {person.pk: True}
+    assert list(PositionAssignment.objects.filter(person=person).order_by("start_date").values_list("end_date", flat=True)) == [
+        datetime.date(2023, 6, 30), None]
+
+
+def test_position_change_must_start_after_current(office_user, person_a):
+    with pytest.raises(ValidationError) as exc:
+        services.person_change_position(actor=office_user, person=person_a, unit=person_a.unit, title="Trưởng phòng",
+                                        is_leadership=True, is_head=True, start_date=datetime.date(2010, 1, 1))
+    assert "phải sau ngày 01/01/2015" in str(exc.value)
+    assert PositionAssignment.objects.filter(person=person_a).count() == 1
+
+
+def test_a_unit_has_one_head_at_a_time(office_user, unit_a):
+    head = services.person_create(actor=office_user, full_name="Đỗ Văn Hùng", gender="male", unit=unit_a,
+                                  position_title="Trưởng phòng", is_head=True, start_date=datetime.date(2018, 1, 1))
+    assert head.is_leadership is True
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(actor=office_user, full_name="Bùi Văn Nam", gender="male", unit=unit_a,
+                               position_title="Trưởng phòng", is_head=True)
+    assert "đã có người đứng đầu: Đỗ Văn Hùng" in str(exc.value)
+    assert Person.objects.filter(full_name="Bùi Văn Nam").exists() is False
+    assert unit_a.head == head
+    assert unit_head_at(unit_a, datetime.date(2017, 12, 31)) is None
+    assert unit_head_at(unit_a, datetime.date(2024, 1, 1)) == head
+
+
+def test_deactivate_needs_reason_and_never_deletes(office_user, person_a):
+    with pytest.raises(ValidationError):
+        services.person_set_active(actor=office_user, person=person_a, active=False, reason="  ")
+    person_a.refresh_from_db()
+    assert person_a.active is True
+    services.person_set_active(actor=office_user, person=person_a, active=False, reason="Chuyển công tác",
+                               date=datetime.date(2025, 6, 30))
+    person_a.refresh_from_db()
+    assert person_a.active is False
+    assert PositionAssignment.objects.get(person=person_a).end_date == datetime.date(2025, 6, 30)
+    services.person_set_active(actor=office_user, person=person_a, active=True, date=datetime.date(2026, 1, 1))
+    assert PositionAssignment.objects.filter(person=person_a, end_date__isnull=True).count() == 1
+
+
+def test_unit_head_cannot_write_into_another_unit(head_a, unit_b, person_b):
+    with pytest.raises(ValidationError):
+        services.person_create(actor=head_a, full_name="Ngô Thị Lan", gender="female", unit=unit_b)
+    with pytest.raises(ValidationError):
+        services.person_update(actor=head_a, person=person_b, full_name="Đổi tên")
+    person_b.refresh_from_db()
+    assert person_b.full_name == "Lê Văn Bảo"
+
+
+def test_unit_cannot_be_deactivated_while_people_work_there(office_user, person_a):
+    with pytest.raises(ValidationError):
+        services.unit_set_active(actor=office_user, unit=person_a.unit, active=False)
+    person_a.unit.refresh_from_db()
+    assert person_a.unit.active is True
+
+
+def test_unit_parent_cycle_is_refused(office_user):
+    parent = UnitFactory()
+    child = UnitFactory(parent=parent)
+    with pytest.raises(ValidationError):
+        services.unit_update(actor=office_user, unit=parent, parent=child)
+
+
+def test_rating_set_creates_then_updates_one_row(office_user, person_a):
+    services.rating_set(actor=office_user, person=person_a, year=2024, rating="HTTNV")
+    services.rating_set(actor=office_user, person=person_a, year=2024, rating="HTXSNV")
+    assert list(PerformanceRating.objects.filter(person=person_a).values_list("year", "rating")) == [(2024, "HTXSNV")]
+    assert AuditEvent.objects.filter(content_type__model="performancerating").count() == 2
+
+
+def test_discipline_needs_one_subject_and_ordered_dates(office_user, person_a, unit_a):
+    with pytest.raises(ValidationError):
+        services.discipline_create(actor=office_user, person=person_a, unit=unit_a, kind="reprimand",
+                                   start_date=datetime.date(2024, 1, 1), reason="x")
+    with pytest.raises(ValidationError):
+        services.discipline_create(actor=office_user, person=person_a, kind="reprimand", start_date=datetime.date(2024, 5, 1),
+                                   end_date=datetime.date(2024, 1, 1), reason="x")
+    record = services.discipline_create(actor=office_user, person=person_a, kind="complaint",
+                                        start_date=datetime.date(2024, 5, 1), reason="Đơn thư đang xác minh")
+    assert record.covers(datetime.date(2030, 1, 1)) is True
+
+
+def test_agency_profile_is_data(office_user):
+    profile = services.agency_profile_update(actor=office_user, name="Sở Tài chính", parent_name="UBND tỉnh Bắc Ninh",
+                                             doc_code="STC", place_name="Bắc Ninh", director_title="Giám đốc",
+                                             director_name="Nguyễn Văn A")
+    assert (profile.name_upper, profile.parent_name_upper) == ("SỞ TÀI CHÍNH", "UBND TỈNH BẮC NINH")
+    services.agency_profile_update(actor=office_user, doc_code="STC2")
+    profile.refresh_from_db()
+    assert profile.doc_code == "STC2"
+
+
+def test_seed_demo_is_idempotent(db):
+    from movements.demo import seed_demo
+
+    assert seed_demo() == 108
+    leaders = Person.objects.filter(is_leadership=True).count()
+    assert seed_demo() == 0
+    assert Person.objects.count() == 108
+    assert 30 <= leaders <= 45
+    assert PersonFactory._meta.model.objects.filter(disciplines__isnull=False).distinct().count() == 2

@@ -1,0 +1,39 @@
+import pytest
+from django.contrib.admin.sites import site
+from django.urls import reverse
+
+from movements import services
+from tdkt.models import AuditEvent
+
+pytestmark = pytest.mark.integration
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(office_user, unit_a):
+    person = services.person_create(actor=office_user, full_name="Phạm Minh Đức", gender="male", unit=unit_a)
+    event = AuditEvent.objects.get(object_id=str(person.pk), content_type__model="person")
+    event.reason = "sửa"
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
+    admin = site._registry[AuditEvent]
+    assert admin.has_change_permission(None) is False
+    assert admin.has_delete_permission(None) is False
+    assert admin.has_add_permission(None) is False
+
+
+def test_history_page_shows_who_what_and_reason(client, office_user, person_a):
+    services.person_set_active(actor=office_user, person=person_a, active=False, reason="Nghỉ hưu theo chế độ")
+    client.force_login(office_user)
+    response = client.get(reverse("audit_history", args=["movements", "person", person_a.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Nghỉ hưu theo chế độ" in body
+    assert "Chuyên viên Văn phòng" in body
+    assert "Ngừng hoạt động" in body
+
+
+def test_history_page_is_office_only(client, head_a, person_a):
+    client.force_login(head_a)
+    response = client.get(reverse("audit_history", args=["movements", "person", person_a.pk]))
+    assert response.status_code == 403
