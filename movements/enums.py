@@ -46,3 +46,31 @@ class DisciplineKind(models.TextChoices):
     @classmethod
     def disciplines(cls):
         return [cls.REPRIMAND, cls.WARNING, cls.DEMOTION]
+
+
+class CampaignLevel(models.TextChoices):
+    PRIME_MINISTER = "prime_minister", _("Thủ tướng Chính phủ")
+    PROVINCE = "province", _("UBND tỉnh")
+    AGENCY = "agency", _("Sở")
+    OTHER = "other", _("Khác")
+
+
+class CampaignKind(models.TextChoices):
+    REGULAR = "regular", _("Thường xuyên")
+    THEMATIC = "thematic", _("Chuyên đề, theo đợt")
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    LAUNCHED = "launched", _("Đã phát động")
+    INTERIM_REVIEW = "interim_review", _("Sơ kết")
+    FINAL_REVIEW = "final_review", _("Tổng kết")
+    CLOSED = "closed", _("Đã kết thúc")
+
+
+class CampaignDocumentKind(models.TextChoices):
+    PLAN = "plan", _("Kế hoạch")
+    LAUNCH = "launch", _("Văn bản phát động")
+    INTERIM_REPORT = "interim_report", _("Báo cáo sơ kết")
+    FINAL_REPORT = "final_report", _("Báo cáo tổng kết")
+    OTHER = "other", _("Khác")

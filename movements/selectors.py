@@ -66,3 +66,9 @@ def leadership_at(date, persons):
 def unit_head_at(unit, date):
     assignment = positions_at(date, units=[unit]).filter(is_head=True).select_related("person").first()
     return assignment.person if assignment else None
+
+
+def campaign_has_plan_and_review(campaign):
+    """R10: a thematic round needs its campaign's plan and a sơ kết or tổng kết report attached."""
+    kinds = set(campaign.documents.values_list("kind", flat=True))
+    return "plan" in kinds and bool(kinds & {"interim_report", "final_report"})

@@ -1,18 +1,22 @@
+from importlib import import_module
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+# Each domain app may provide ``navigation.nav_items(user) -> [(label, url), …]``.
+NAV_APPS = ["movements", "nominations", "councils"]
+
 
 def navigation(request):
-    """Menu entries for the logged-in user's role."""
+    """Menu entries for the logged-in user's role, collected from the apps in order."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(_("Trang chủ"), reverse("home"))]
-    if user.is_office or user.role == "council":
-        items += [(_("Đơn vị"), reverse("movements:unit_list")), (_("Cá nhân"), reverse("movements:person_list"))]
-    elif user.unit_id:
-        items += [(_("Đơn vị của tôi"), reverse("movements:unit_detail", args=[user.unit_id])),
-                  (_("Cá nhân"), reverse("movements:person_list"))]
-    if user.is_admin_role:
-        items.append((_("Thông tin cơ quan"), reverse("movements:agency_profile")))
+    for app in NAV_APPS:
+        try:
+            module = import_module(f"{app}.navigation")
+        except ModuleNotFoundError:
+            continue
+        items += module.nav_items(user)
     return {"nav_items": items}

@@ -12,6 +12,8 @@ urlpatterns = [
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("lich-su/<str:app_label>/<str:model>/<int:pk>/", views.audit_history, name="audit_history"),
     path("", include("movements.urls")),
+    path("de-nghi/", include("nominations.urls")),
+    path("hoi-dong/", include("councils.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -1,0 +1,14 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+def nav_items(user):
+    items = []
+    if user.is_office or user.role == "council":
+        items += [(_("Đơn vị"), reverse("movements:unit_list")), (_("Cá nhân"), reverse("movements:person_list"))]
+    elif user.unit_id:
+        items += [(_("Đơn vị của tôi"), reverse("movements:unit_detail", args=[user.unit_id])),
+                  (_("Cá nhân"), reverse("movements:person_list"))]
+    if user.is_admin_role:
+        items.append((_("Thông tin cơ quan"), reverse("movements:agency_profile")))
+    return items
