@@ -46,3 +46,33 @@ def audit_record(*, actor, action, obj, changes=None, from_state="", to_state=""
 def audit_events_for(obj):
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     return AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor")
+
+
+def _humanise(field, value):
+    """A stored audit value as a reader expects it: choice labels, Có/Không, dd/mm/yyyy."""
+    if value is None or value == "":
+        return "∅"
+    if field is not None and getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def audit_rows(obj):
+    """The object's history with field labels and values in Vietnamese, newest first."""
+    fields = {f.name: f for f in obj._meta.get_fields() if hasattr(f, "verbose_name")}
+    rows = []
+    for event in audit_events_for(obj):
+        changes = []
+        for name, (old, new) in event.changes.items():
+            field = fields.get(name)
+            label = str(field.verbose_name) if field is not None else name
+            changes.append((label[:1].upper() + label[1:], _humanise(field, old), _humanise(field, new)))
+        rows.append({"event": event, "changes": changes})
+    return rows

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from movements.selectors import agency_profile, persons_visible_to, units_visible_to
 
-from .audit import audit_events_for
+from .audit import audit_rows
 
 
 @login_required
@@ -33,7 +33,7 @@ def audit_history(request, app_label, model, pk):
     if model_class is None:
         raise Http404
     obj = get_object_or_404(model_class, pk=pk)
-    return render(request, "tdkt/audit_history.html", {"object": obj, "events": audit_events_for(obj)})
+    return render(request, "tdkt/audit_history.html", {"object": obj, "rows": audit_rows(obj)})
 
 
 def error_403(request, exception=None):

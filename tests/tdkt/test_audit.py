@@ -31,6 +31,19 @@ def test_history_page_shows_who_what_and_reason(client, office_user, person_a):
     assert "Nghỉ hưu theo chế độ" in body
     assert "Chuyên viên Văn phòng" in body
     assert "Ngừng hoạt động" in body
+    assert "<strong>Đang công tác</strong>: Có → Không" in body
+
+
+def test_history_shows_labels_choices_and_dates(client, office_user, unit_a):
+    import datetime
+
+    person = services.person_create(actor=office_user, full_name="Phạm Thu Hà", gender="female", unit=unit_a,
+                                    date_of_birth=datetime.date(1990, 2, 3))
+    client.force_login(office_user)
+    body = client.get(reverse("audit_history", args=["movements", "person", person.pk])).content.decode()
+    assert "<strong>Giới tính</strong>: ∅ → Nữ" in body
+    assert "<strong>Ngày sinh</strong>: ∅ → 03/02/1990" in body
+    assert "<strong>Đơn vị</strong>: ∅ → Phòng Quản lý khoa học" in body
 
 
 def test_history_page_is_office_only(client, head_a, person_a):

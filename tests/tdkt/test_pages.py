@@ -45,3 +45,14 @@ def test_navigation_by_role(client, office_user, head_a):
     body = client.get(reverse("home")).content.decode()
     assert reverse("movements:unit_list") + '"' not in body
     assert reverse("movements:unit_detail", args=[head_a.unit_id]) in body
+
+
+def test_repeated_failed_logins_lock_the_account_with_a_vietnamese_page(client, office_user, settings):
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": office_user.username, "password": "sai"}, REMOTE_ADDR="10.0.0.7")
+    response = client.post(reverse("login"), {"username": office_user.username, "password": "mat-khau-thu-nghiem-1"},
+                           REMOTE_ADDR="10.0.0.7")
+    assert response.status_code == 429
+    assert "Tạm khoá đăng nhập" in response.content.decode()
+    assert "_auth_user_id" not in client.session
