@@ -46,3 +46,21 @@ def test_office_creates_a_person(page, live_server, login):
     expect(page.get_by_role("heading", level=1)).to_have_text("Nguyễn Thị Hằng")
     expect(page.get_by_role("status")).to_have_text("Đã thêm Nguyễn Thị Hằng.")
     expect(page.locator("dl.facts")).to_contain_text("05/01/1988")
+
+
+def test_person_search_updates_results_in_place_under_strict_csp(page, live_server, login):
+    unit = UnitFactory(name="Văn phòng Sở", short_code="VP")
+    PersonFactory(unit=unit, full_name="Đặng Thị Thủy")
+    PersonFactory(unit=unit, full_name="Ngô Quang Nam")
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    login(page, UserFactory(role="office"))
+    page.goto(f"{live_server.url}/ca-nhan/")
+    expect(page.locator("table.list tbody tr")).to_have_count(2)
+    page.get_by_label("Tìm theo tên, chức vụ").fill("dang thi thuy")
+    expect(page.locator("table.list tbody tr")).to_have_count(1)
+    expect(page.locator("table.list tbody tr").first).to_contain_text("Đặng Thị Thủy")
+    expect(page).to_have_url(re.compile(r"q=dang(%20|\+)thi(%20|\+)thuy"))
+    page.get_by_label("Tình trạng").select_option(label="Đã nghỉ")
+    expect(page.get_by_text("Không có cá nhân nào phù hợp với bộ lọc.")).to_be_visible()
+    assert errors == []
