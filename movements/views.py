@@ -6,7 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tdkt.exports import export_response
+
 from . import services
+from .exports import PersonListExporter
 from .forms import (
     AgencyProfileForm,
     DeactivateForm,
@@ -119,6 +122,9 @@ def person_list(request):
         data["active"] = "true"
     person_filter = PersonFilter(data, queryset=base, units=units_visible_to(user))
     qs = person_filter.qs.order_by("unit__sort_order", "unit__name", "-is_head", "-is_leadership", "full_name")
+    fmt = request.GET.get("xuat")
+    if fmt in ("xlsx", "pdf"):
+        return export_response(PersonListExporter(qs), fmt, agency=agency_profile())
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     template = "movements/person_list.html#results" if request.htmx else "movements/person_list.html"
     return render(request, template, {"filter": person_filter, "page": page,

@@ -109,3 +109,15 @@ def test_person_list_htmx_returns_partial_and_bounded_queries(client, office_use
     body = response.content.decode()
     assert "<html" not in body
     assert "Trần Thị Ánh" in body and "Lê Văn Bảo" not in body
+
+
+def test_person_export_is_scoped_to_the_unit_head(client, head_a, person_a, person_b):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(head_a)
+    response = client.get(reverse("movements:person_list"), {"xuat": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    names = [row[1] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=5, values_only=True)]
+    assert names == ["Trần Thị Ánh"]
