@@ -31,11 +31,39 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 class Column:
     header: str
     width: int = 18  # characters in Excel; relative width in PDF
-    kind: str = "text"  # text | int | date | money
+    kind: str = "text"  # text | int | date | money | number
+
+
+@dataclass
+class Section:
+    """One table of an export: an optional heading ("I. CÁ NHÂN"), its columns and rows."""
+
+    heading: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence]
+    numbered: bool = True  # add the STT (số thứ tự) column every official list has
+    footer: Sequence | None = None  # a totals row, written in bold, not numbered
+
+    @property
+    def all_columns(self):
+        return (Column("STT", 6, "int"), *self.columns) if self.numbered else tuple(self.columns)
+
+    def all_rows(self):
+        if not self.numbered:
+            yield from self.rows
+            return
+        for index, row in enumerate(self.rows, start=1):
+            yield (index, *row)
+
+    def all_footer(self):
+        if self.footer is None:
+            return None
+        return ("", *self.footer) if self.numbered else tuple(self.footer)
 
 
 class ListExporter:
-    """Subclass and set ``title``/``filename``/``columns``; implement ``rows()``."""
+    """Subclass and set ``title``/``filename``/``columns`` and implement ``rows()`` for a single
+    table, or override ``sections()`` for a document made of several tables."""
 
     title: str = ""
     subtitle: str = ""
@@ -46,14 +74,8 @@ class ListExporter:
     def rows(self) -> Iterable[Sequence]:
         raise NotImplementedError
 
-    def numbered_rows(self):
-        """Rows with the leading STT (số thứ tự) column every official list has."""
-        for index, row in enumerate(self.rows(), start=1):
-            yield (index, *row)
-
-    @property
-    def all_columns(self):
-        return (Column("STT", 6, "int"), *self.columns)
+    def sections(self) -> Iterable[Section]:
+        yield Section("", self.columns, self.rows())
 
 
 def safe_text(value):
@@ -75,28 +97,50 @@ def _xlsx_cell(ws, value, kind):
 
 
 def render_xlsx(exporter: ListExporter) -> bytes:
+    """Title on row 1, subtitle on row 2, then each section (heading, header row, rows, footer)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=safe_text(exporter.title)[:31] or "Danh sách")
-    columns = exporter.all_columns
-    for index, column in enumerate(columns):
-        ws.column_dimensions[_column_letter(index)].width = column.width
+    sections = list(exporter.sections())  # rows stay lazy generators; only the column specs are read here
+    widths = {}
+    for section in sections:
+        for index, column in enumerate(section.all_columns):
+            widths[index] = max(widths.get(index, 0), column.width)
+    # A write-only sheet takes its column widths before the first row.
+    for index, width in widths.items():
+        ws.column_dimensions[_column_letter(index)].width = width
     title = WriteOnlyCell(ws, value=safe_text(exporter.title))
     title.font = Font(bold=True, size=13)
     ws.append([title])
-    ws.append([_xlsx_cell(ws, exporter.subtitle or "", "text")])  # fixed layout: headers always on row 4
-    ws.append([])
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(ws, value=str(column.header))
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        header.append(cell)
-    ws.append(header)
-    for row in exporter.numbered_rows():
-        ws.append([_xlsx_cell(ws, value, column.kind) for value, column in zip(row, columns, strict=True)])
+    ws.append([_xlsx_cell(ws, exporter.subtitle or "", "text")])
+    for section in sections:
+        columns = section.all_columns
+        ws.append([])
+        if section.heading:
+            ws.append([_bold(ws, section.heading)])
+        header = []
+        for column in columns:
+            cell = _bold(ws, column.header)
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            header.append(cell)
+        ws.append(header)
+        for row in section.all_rows():
+            ws.append([_xlsx_cell(ws, value, column.kind) for value, column in zip(row, columns, strict=True)])
+        footer = section.all_footer()
+        if footer is not None:
+            cells = [_xlsx_cell(ws, value, column.kind) for value, column in zip(footer, columns, strict=True)]
+            for cell in cells:
+                cell.font = Font(bold=True)
+            ws.append(cells)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _bold(ws, value):
+    cell = WriteOnlyCell(ws, value=safe_text(value))
+    cell.data_type = "s"
+    cell.font = Font(bold=True)
+    return cell
 
 
 def _column_letter(index):
@@ -123,19 +167,34 @@ def _pdf_value(value, kind):
         return value.strftime("%d/%m/%Y")
     if kind == "money" and isinstance(value, (int, decimal.Decimal)):
         return f"{value:,.0f}".replace(",", ".")
+    if isinstance(value, (float, decimal.Decimal)):
+        return f"{value:n}".replace(".", ",") if float(value) != int(value) else str(int(value))
     return value
+
+
+def _pdf_rows(rows, columns):
+    for row in rows:
+        yield [(_pdf_value(v, c.kind), c.kind) for v, c in zip(row, columns, strict=True)]
 
 
 def render_pdf(exporter: ListExporter, *, agency=None) -> bytes:
     from weasyprint import HTML
 
-    columns = exporter.all_columns
-    total_width = sum(c.width for c in columns)
+    sections = []
+    for section in exporter.sections():
+        columns = section.all_columns
+        total_width = sum(c.width for c in columns)
+        footer = section.all_footer()
+        sections.append({
+            "heading": section.heading,
+            "columns": [(c, round(100 * c.width / total_width, 2)) for c in columns],
+            "rows": _pdf_rows(section.all_rows(), columns),
+            "footer": next(_pdf_rows([footer], columns)) if footer is not None else None,
+        })
     html = render_to_string("tdkt/export_list.html", {
         "exporter": exporter,
         "agency": agency,
-        "columns": [(c, round(100 * c.width / total_width, 2)) for c in columns],
-        "rows": ([(_pdf_value(v, c.kind), c.kind) for v, c in zip(row, columns, strict=True)] for row in exporter.numbered_rows()),
+        "sections": sections,
         "fonts": font_faces(),
         "dated": ngay_thang_nam(timezone.localdate(), agency.place_name if agency else None),
     })

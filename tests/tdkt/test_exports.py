@@ -33,6 +33,7 @@ def test_xlsx_is_formula_safe_and_typed():
     assert rows[5] == (2, "Nguyễn Thị Hằng", None, 0)
     formula_cell = ws.cell(row=5, column=2)
     assert formula_cell.data_type == "s"
+    assert [ws.column_dimensions[c].width for c in "ABCD"] == [6, 25, 12, 14]
 
 
 def test_pdf_embeds_bundled_font_and_vietnamese_text(tmp_path, db):
@@ -44,3 +45,36 @@ def test_pdf_embeds_bundled_font_and_vietnamese_text(tmp_path, db):
     assert "Đặng Thị Thủy" in text and "03/02/1990" in text and "2.340.000" in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Tinos" in fonts
+
+
+class Sectioned(ListExporter):
+    title = "Danh sách đăng ký"
+
+    def sections(self):
+        from tdkt.exports import Section
+
+        yield Section("I. CÁ NHÂN", (Column("Họ và tên"), Column("Danh hiệu")), [("Lê Văn Bảo", "Lao động tiên tiến")])
+        yield Section("II. TẬP THỂ", (Column("Tên tập thể"), Column("Số người", 10, "int")), [("Văn phòng Sở", 12)],
+                      footer=("Tổng cộng", 12))
+
+
+def test_sections_write_headings_tables_and_footers_in_order():
+    ws = load_workbook(io.BytesIO(render_xlsx(Sectioned()))).active
+    rows = [r for r in ws.iter_rows(values_only=True) if any(v not in (None, "") for v in r)]
+    assert rows == [
+        ("Danh sách đăng ký", None, None),
+        ("I. CÁ NHÂN", None, None),
+        ("STT", "Họ và tên", "Danh hiệu"),
+        (1, "Lê Văn Bảo", "Lao động tiên tiến"),
+        ("II. TẬP THỂ", None, None),
+        ("STT", "Tên tập thể", "Số người"),
+        (1, "Văn phòng Sở", 12),
+        (None, "Tổng cộng", 12),
+    ]
+
+
+def test_sectioned_pdf_renders_every_section(tmp_path, db):
+    path = tmp_path / "s.pdf"
+    path.write_bytes(render_pdf(Sectioned()))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.index("I. CÁ NHÂN") < text.index("Lê Văn Bảo") < text.index("II. TẬP THỂ") < text.index("Tổng cộng")
