@@ -1,0 +1,11 @@
+from django import template
+
+from movements.models import format_score
+
+register = template.Library()
+
+
+@register.filter
+def score(value):
+    """12.50 → "12,5" (empty for no score, so ``|default:"—"`` applies)."""
+    return format_score(value) if value is not None else ""
