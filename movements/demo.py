@@ -248,7 +248,7 @@ REGISTRATIONS = {
     "QLKH": (RegistrationState.SUBMITTED, "TTLDXS", ""),
     "CCTDC": (RegistrationState.APPROVED, "TTLDTT", ""),
     "TTUD": (RegistrationState.RETURNED, "TTLDXS",
-             "Đề nghị rà soát lại: 3 cá nhân đăng ký Chiến sĩ thi đua cơ sở nhưng chưa đăng ký sáng kiến nào."),
+             "Đề nghị rà soát lại: các cá nhân đăng ký Chiến sĩ thi đua cơ sở cần đăng ký kèm sáng kiến hoặc đề tài khoa học."),
     "TTTT": (RegistrationState.DRAFT, "TTLDTT", ""),
     "KHTC": (RegistrationState.SUBMITTED, "TTLDTT", ""),
 }
@@ -333,14 +333,14 @@ def _seed_registrations(rng, units):
         services.registration_save(actor=None, registration=registration, unit_title=titles[unit_title], titles=choice)
         for title, person in zip(INITIATIVES.get(code, []), people[1:], strict=False):
             services.initiative_add(actor=None, registration=registration, title=title, owner=person)
-        submitted_on = datetime.date(2025, 2, 20)
+        submitted = datetime.datetime(2025, 2, 20, 9, 30, tzinfo=datetime.UTC)
+        reviewed = datetime.datetime(2025, 3, 4, 14, 0, tzinfo=datetime.UTC)
         if state != RegistrationState.DRAFT:
-            services.registration_submit(registration=registration, actor=None, today=submitted_on)
-        if state in (RegistrationState.APPROVED, RegistrationState.RETURNED):
-            if state == RegistrationState.APPROVED:
-                services.registration_approve(registration=registration, actor=None)
-            else:
-                services.registration_return(registration=registration, actor=None, reason=reason)
+            services.registration_submit(registration=registration, actor=None, now=submitted)
+        if state == RegistrationState.APPROVED:
+            services.registration_approve(registration=registration, actor=None, now=reviewed)
+        elif state == RegistrationState.RETURNED:
+            services.registration_return(registration=registration, actor=None, reason=reason, now=reviewed)
     return window
 
 

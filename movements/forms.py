@@ -234,7 +234,7 @@ class InitiativeForm(NFCFormMixin, forms.Form):
 
 class OverviewFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("Trạng thái"), required=False,
-                              choices=[("all", _("Tất cả")), ("", _("Chưa lập phiếu"))] + list(RegistrationState.choices))
+                              choices=[("", _("Tất cả")), ("none", _("Chưa lập phiếu"))] + list(RegistrationState.choices))
 
 
 # ================================================================ clusters

@@ -210,7 +210,7 @@ class Overview:
     state_totals: list = field(default_factory=list)
 
 
-def registration_overview(window, *, state=None):
+def registration_overview(window, *, state=""):
     """One row per unit (state, collective title, count per individual title) and the roll-up.
 
     A fixed number of queries whatever the number of units (aggregates, not loops).
@@ -248,10 +248,10 @@ def registration_overview(window, *, state=None):
         if r.unit_title:
             by_unit_title.setdefault(r.unit_title.pk, [r.unit_title, 0])[1] += 1
     overview.unit_title_totals = sorted(by_unit_title.values(), key=lambda pair: (pair[0].sort_order, pair[0].name))
-    states = [("", _("Chưa lập phiếu"))] + list(RegistrationState.choices)
-    overview.state_totals = [(value, label, sum(1 for r in rows if r.state == value)) for value, label in states]
-    if state is not None and state != "all":
-        overview.rows = [r for r in rows if r.state == state]
+    states = [("none", _("Chưa lập phiếu"))] + list(RegistrationState.choices)
+    overview.state_totals = [(value, label, sum(1 for r in rows if (r.state or "none") == value)) for value, label in states]
+    if state:  # "none": units without a registration
+        overview.rows = [r for r in rows if (r.state or "none") == state]
     return overview
 
 

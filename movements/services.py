@@ -553,8 +553,11 @@ def initiative_remove(*, actor, initiative):
 
 
 @transaction.atomic
-def registration_transition(*, registration, actor, to_state, reason="", today=None):
-    """The one workflow function: chưa gửi → chờ duyệt → (trả lại → chờ duyệt)* → đã duyệt."""
+def registration_transition(*, registration, actor, to_state, reason="", now=None):
+    """The one workflow function: chưa gửi → chờ duyệt → (trả lại → chờ duyệt)* → đã duyệt.
+
+    ``now`` (default: the current time) dates the step and decides whether the window is open.
+    """
     registration = _lock_registration(registration)
     from_state = registration.state
     reason = nfc_multiline(reason or "")
@@ -562,7 +565,8 @@ def registration_transition(*, registration, actor, to_state, reason="", today=N
         raise ValidationError(_("Không thể chuyển phiếu đăng ký từ “%(from)s” sang “%(to)s”.")
                               % {"from": RegistrationState(from_state).label, "to": RegistrationState(to_state).label})
     window = registration.window
-    today = today or timezone.localdate()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     if to_state == RegistrationState.SUBMITTED:
         _check_unit_user_scope(actor, registration.unit)
         if today < window.opens_on:
@@ -576,7 +580,7 @@ def registration_transition(*, registration, actor, to_state, reason="", today=N
                                     "phiếu đăng ký. Vui lòng liên hệ Văn phòng Sở.") % {"year": window.year, "date": _date(window.closes_on)})
         if not registration.unit_title_id and not registration.entries.exists():
             raise ValidationError(_("Phiếu đăng ký còn trống: hãy chọn danh hiệu tập thể hoặc đăng ký cho ít nhất một cá nhân."))
-        registration.submitted_at = timezone.now()
+        registration.submitted_at = now
         registration.return_reason = ""
     else:
         _require_office(actor, _("Chỉ Văn phòng Sở được trả lại hoặc duyệt phiếu đăng ký."))
@@ -584,7 +588,7 @@ def registration_transition(*, registration, actor, to_state, reason="", today=N
             if not reason:
                 raise ValidationError({"reason": _("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.")})
             registration.return_reason = reason
-        registration.reviewed_at = timezone.now()
+        registration.reviewed_at = now
     registration.state = to_state
     registration.full_clean()
     registration.save()
@@ -593,16 +597,17 @@ def registration_transition(*, registration, actor, to_state, reason="", today=N
     return registration
 
 
-def registration_submit(*, registration, actor, today=None):
-    return registration_transition(registration=registration, actor=actor, to_state=RegistrationState.SUBMITTED, today=today)
+def registration_submit(*, registration, actor, now=None):
+    return registration_transition(registration=registration, actor=actor, to_state=RegistrationState.SUBMITTED, now=now)
 
 
-def registration_return(*, registration, actor, reason):
-    return registration_transition(registration=registration, actor=actor, to_state=RegistrationState.RETURNED, reason=reason)
+def registration_return(*, registration, actor, reason, now=None):
+    return registration_transition(registration=registration, actor=actor, to_state=RegistrationState.RETURNED, reason=reason,
+                                   now=now)
 
 
-def registration_approve(*, registration, actor):
-    return registration_transition(registration=registration, actor=actor, to_state=RegistrationState.APPROVED)
+def registration_approve(*, registration, actor, now=None):
+    return registration_transition(registration=registration, actor=actor, to_state=RegistrationState.APPROVED, now=now)
 
 
 # ================================================================ clusters (cụm, khối thi đua)

@@ -546,7 +546,7 @@ def registration_window_detail(request, year):
         return render(request, "movements/registration_start.html", {
             "window": window, "unit": user.unit, "today": timezone.localdate()})
     filter_form = OverviewFilterForm(request.GET or None)
-    state = filter_form.cleaned_data.get("state") if filter_form.is_valid() and "state" in request.GET else None
+    state = filter_form.cleaned_data["state"] if filter_form.is_valid() else ""
     overview = registration_overview(window, state=state)
     template = "movements/registration_overview.html#results" if request.htmx else "movements/registration_overview.html"
     return render(request, template, {
@@ -730,6 +730,12 @@ CLUSTER_ACTIONS = {
 }
 
 
+def _cluster_action_label(from_state, to_state):
+    if from_state == ClusterState.CONCLUDED and to_state == ClusterState.SCORING:
+        return _("Mở lại chấm điểm")
+    return CLUSTER_ACTIONS[to_state]
+
+
 def _cluster_for(request, pk, perm="movements.view_cluster"):
     cluster = get_object_or_404(clusters_visible_to(request.user), pk=pk)
     _require(request.user, perm, cluster)
@@ -738,7 +744,7 @@ def _cluster_for(request, pk, perm="movements.view_cluster"):
 
 @login_required
 def cluster_list(request):
-    qs = clusters_visible_to(request.user).annotate(member_count=Count("memberships", distinct=True))
+    qs = clusters_visible_to(request.user).annotate(member_count=Count("memberships", distinct=True)).order_by("-year", "name")
     year = request.GET.get("year", "").strip()
     if year.isdigit():
         qs = qs.filter(year=int(year))
@@ -757,7 +763,7 @@ def cluster_detail(request, pk):
     own = next((m for m in memberships if m.unit_id == user.unit_id), None) if user.unit_id else None
     actions = []
     if can_manage:
-        actions = [(state, CLUSTER_ACTIONS[state]) for state in services.CLUSTER_TRANSITIONS[cluster.state]]
+        actions = [(state, _cluster_action_label(cluster.state, state)) for state in services.CLUSTER_TRANSITIONS[cluster.state]]
     return render(request, "movements/cluster_detail.html", {
         "cluster": cluster, "table": table, "max_total": cluster_max_total(table), "memberships": memberships,
         "ranking": cluster_ranking(cluster) if can_rank else None, "own_membership": own,
@@ -903,8 +909,9 @@ def cluster_transition(request, pk, to_state):
         ClusterState.CONCLUDED: _("Điểm được khoá để bình xét, suy tôn."),
         ClusterState.SETUP: _("Mở lại việc sửa bảng tiêu chí (chỉ khi chưa có điểm chấm)."),
     }
-    return _confirm(request, title=_("%(action)s: %(name)s?") % {"action": CLUSTER_ACTIONS[to_state], "name": cluster},
-                    message=messages_by_target[to_state], form=form, submit_label=CLUSTER_ACTIONS[to_state], cancel_url=detail)
+    label = _cluster_action_label(cluster.state, to_state)
+    return _confirm(request, title=_("%(action)s: %(name)s?") % {"action": label, "name": cluster},
+                    message=messages_by_target[to_state], form=form, submit_label=label, cancel_url=detail)
 
 
 @login_required
