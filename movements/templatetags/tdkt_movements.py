@@ -8,4 +8,6 @@ register = template.Library()
 @register.filter
 def score(value):
     """12.50 → "12,5" (empty for no score, so ``|default:"—"`` applies)."""
-    return format_score(value) if value is not None else ""
+    if value is None or value == "":
+        return ""
+    return format_score(value)
