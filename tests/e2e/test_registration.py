@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from movements.models import Registration
 from tests.factories import PersonFactory, UnitFactory, UnitUserFactory, UserFactory
-from tests.factories.movements import RegistrationWindowFactory
+from tests.factories.movements import RegistrationWindowFactory, ensure_catalogues
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,6 +18,7 @@ def _logout(page):
 
 
 def test_registration_return_fix_resubmit_approve(page, live_server, login):
+    ensure_catalogues()  # transactional tests before this one flushed the migration's data
     unit = UnitFactory(name="Phòng Quản lý khoa học", short_code="QLKH")
     other = UnitFactory(name="Trung tâm Ứng dụng", short_code="TTUD")
     PersonFactory(unit=unit, full_name="Trần Thị Ánh", position_title="Trưởng phòng", is_leadership=True, is_head=True)

@@ -159,3 +159,12 @@ def scoring_cluster(*, units, leader=None, deputy=None, criteria=(("Hoàn thành
     made = [ScoringCriterionFactory(section=section, name=name, max_score=Decimal(maximum), kind=kind, order=i)
             for i, (name, maximum, kind) in enumerate(criteria, start=1)]
     return cluster, made
+
+
+def ensure_catalogues():
+    """Re-seed the titles/forms catalogue (a data migration) after a transactional test flushed it."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("nominations.migrations.0002_seed_catalogues").seed(apps, None)
