@@ -391,7 +391,7 @@ def campaign_document_add(*, actor, campaign, kind, title, number="", issued_on=
 def campaign_document_remove(*, actor, document, reason=""):
     """Remove a document record and its stored file (the audit trail keeps what it was)."""
     _require_office(actor)
-    document = CampaignDocument.objects.select_for_update().select_related("campaign").get(pk=document.pk)
+    document = CampaignDocument.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=document.pk)
     campaign = document.campaign
     audit_record(actor=actor, action=AuditAction.DELETE, obj=document, changes=diff(snapshot(document, DOCUMENT_FIELDS), {
         name: None for name in DOCUMENT_FIELDS}), reason=nfc_multiline(reason))
@@ -466,7 +466,7 @@ def registration_start(*, actor, window, unit):
 
 
 def _lock_registration(registration):
-    return Registration.objects.select_for_update().select_related("window", "unit", "unit_title").get(pk=registration.pk)
+    return Registration.objects.select_for_update(of=("self",)).select_related("window", "unit", "unit_title").get(pk=registration.pk)
 
 
 def _check_editable(registration):
@@ -698,7 +698,7 @@ def cluster_update(*, actor, cluster, year, name, members, leader_unit=None, dep
 
 
 def _lock_cluster(cluster):
-    return Cluster.objects.select_for_update().select_related("leader_unit", "deputy_unit").get(pk=cluster.pk)
+    return Cluster.objects.select_for_update(of=("self",)).select_related("leader_unit", "deputy_unit").get(pk=cluster.pk)
 
 
 def _check_table_editable(cluster):
