@@ -138,3 +138,20 @@ def test_office_enters_both_scores(client, office_user, cluster, unit_b):
     client.post(_sheet(cluster, unit_b), {f"self_{cluster.main.pk}": "28", f"agreed_{cluster.main.pk}": "27"})
     score = ClusterScore.objects.get(unit=unit_b)
     assert (score.self_score, score.agreed_score) == (Decimal("28.00"), Decimal("27.00"))
+
+
+def test_pact_file_is_served_to_members_only(client, office_user, unit_a, unit_b, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from movements import services
+
+    settings.MEDIA_ROOT = tmp_path
+    cluster = services.cluster_create(actor=office_user, year=2025, name="Cụm có giao ước", members=[unit_a, unit_b],
+                                      pact_file=SimpleUploadedFile("Giao ước 2025.pdf", b"%PDF-1.4 giao uoc"))
+    url = reverse("movements:cluster_pact_download", args=[cluster.pk])
+    client.force_login(UnitUserFactory(unit=unit_a))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 giao uoc"
+    client.force_login(UnitUserFactory(unit=UnitFactory(name="Phòng ngoài cụm", short_code="NGOAI")))
+    assert client.get(url).status_code == 404

@@ -343,3 +343,16 @@ def test_demo_registration_window(db):
                       ("TTUD", "returned"), ("VP", "approved")]
     assert window.registrations.get(unit__short_code="TTUD").return_reason.startswith("Đề nghị rà soát lại")
     assert RegisteredInitiative.objects.filter(registration__window=window).count() == 4
+
+
+def test_office_opens_a_window_through_the_page(client, office_user):
+    client.force_login(office_user)
+    response = client.post(reverse("movements:registration_window_create"), {
+        "year": "2027", "opens_on": "04/01/2027", "closes_on": "26/02/2027", "required_for_nomination": "on", "note": ""})
+    assert response["Location"] == reverse("movements:registration_window", args=[2027])
+    window = RegistrationWindow.objects.get()
+    assert (window.opens_on, window.closes_on, window.required_for_nomination) == (
+        datetime.date(2027, 1, 4), datetime.date(2027, 2, 26), True)
+    response = client.post(reverse("movements:registration_window_create"), {
+        "year": "2028", "opens_on": "04/03/2028", "closes_on": "26/02/2028"})
+    assert "Hạn cuối phải từ ngày mở trở đi." in response.content.decode()
