@@ -74,3 +74,30 @@ class CampaignDocumentKind(models.TextChoices):
     INTERIM_REPORT = "interim_report", _("Báo cáo sơ kết")
     FINAL_REPORT = "final_report", _("Báo cáo tổng kết")
     OTHER = "other", _("Khác")
+
+
+class RegistrationState(models.TextChoices):
+    DRAFT = "draft", _("Chưa gửi")
+    SUBMITTED = "submitted", _("Chờ duyệt")
+    RETURNED = "returned", _("Trả lại")
+    APPROVED = "approved", _("Đã duyệt")
+
+
+class ClusterState(models.TextChoices):
+    SETUP = "setup", _("Đang thiết lập")
+    SCORING = "scoring", _("Đang chấm điểm")
+    CONCLUDED = "concluded", _("Đã kết thúc chấm điểm")
+
+
+class CriterionKind(models.TextChoices):
+    """A standard criterion adds its score; a bonus adds; a penalty deducts (all capped by the maximum)."""
+
+    STANDARD = "standard", _("Tiêu chí chấm điểm")
+    BONUS = "bonus", _("Điểm thưởng")
+    PENALTY = "penalty", _("Điểm trừ")
+
+
+class AcclamationState(models.TextChoices):
+    PROPOSED = "proposed", _("Đề xuất khen thưởng")
+    NOMINATED = "nominated", _("Đã đưa vào đề nghị")
+    WITHDRAWN = "withdrawn", _("Đã huỷ")

@@ -9,6 +9,9 @@ def nav_items(user):
     elif user.unit_id:
         items += [(_("Đơn vị của tôi"), reverse("movements:unit_detail", args=[user.unit_id])),
                   (_("Cá nhân"), reverse("movements:person_list"))]
+    items += [(_("Phong trào"), reverse("movements:campaign_list")),
+              (_("Đăng ký thi đua"), reverse("movements:registration_windows")),
+              (_("Cụm thi đua"), reverse("movements:cluster_list"))]
     if user.is_admin_role:
         items.append((_("Thông tin cơ quan"), reverse("movements:agency_profile")))
     return items

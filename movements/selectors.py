@@ -4,11 +4,33 @@ Every list view starts from a ``*_visible_to(user)`` function, so a unit head
 never receives another unit's rows, whatever the URL says.
 """
 
-from django.db.models import Count, Q
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from tdkt.text import fold
 
-from .models import AgencyProfile, Person, PositionAssignment, Unit
+from .enums import AcclamationState, CriterionKind, RegistrationState, UnitKind
+from .models import (
+    AgencyProfile,
+    Campaign,
+    Cluster,
+    ClusterAcclamation,
+    ClusterMember,
+    ClusterScore,
+    Person,
+    PositionAssignment,
+    RegisteredInitiative,
+    Registration,
+    RegistrationEntry,
+    RegistrationWindow,
+    ScoringCriterion,
+    ScoringSection,
+    Unit,
+)
 
 
 def agency_profile():
@@ -72,3 +94,298 @@ def campaign_has_plan_and_review(campaign):
     """R10: a thematic round needs its campaign's plan and a sơ kết or tổng kết report attached."""
     kinds = set(campaign.documents.values_list("kind", flat=True))
     return "plan" in kinds and bool(kinds & {"interim_report", "final_report"})
+
+
+def _reads_all(user):
+    return user.is_authenticated and user.is_active and (user.is_office or user.role == "council")
+
+
+# ---------------------------------------------------------------- campaigns
+
+def campaigns_visible_to(user):
+    """Campaigns are public inside the agency: every active account reads them."""
+    qs = Campaign.objects.select_related("lead_unit")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    return qs
+
+
+def campaigns_filter(qs, *, level=None, kind=None, status=None, year=None, q=None):
+    if level:
+        qs = qs.filter(level=level)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(start_year__lte=year, end_year__gte=year)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs
+
+
+# ---------------------------------------------------------------- registration
+
+def person_titles():
+    from nominations.models import EmulationTitle
+
+    return EmulationTitle.objects.filter(subject_kind__in=["person", "both"], active=True)
+
+
+def unit_titles():
+    from nominations.models import EmulationTitle
+
+    return EmulationTitle.objects.filter(subject_kind__in=["unit", "both"], active=True)
+
+
+def registration_windows():
+    return RegistrationWindow.objects.all()
+
+
+def registrations_visible_to(user):
+    qs = Registration.objects.select_related("window", "unit", "unit_title")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if _reads_all(user):
+        return qs
+    return qs.filter(unit_id=user.unit_id)
+
+
+def registration_units(window=None):
+    """Units that register: every active phòng / đơn vị (not the agency itself), plus any that already did."""
+    qs = Unit.objects.exclude(kind=UnitKind.AGENCY)
+    condition = Q(active=True)
+    if window is not None:
+        condition |= Q(registrations__window=window)
+    return qs.filter(condition).distinct().order_by("sort_order", "name")
+
+
+def registration_members(registration):
+    """People listed on the registration form: the unit's active members and anyone already registered."""
+    return (Person.objects.filter(Q(unit=registration.unit, active=True) | Q(registrations__registration=registration))
+            .distinct().order_by("-is_head", "-is_leadership", "full_name"))
+
+
+def registration_entries(registration):
+    return registration.entries.select_related("person", "title").order_by(
+        "-person__is_head", "-person__is_leadership", "person__full_name")
+
+
+def registration_initiatives(registration):
+    return registration.initiatives.select_related("owner").order_by("id")
+
+
+@dataclass
+class OverviewRow:
+    unit: Unit
+    registration: Registration | None
+    members: int
+    counts: list
+    people: int
+    initiatives: int
+
+    @property
+    def state(self):
+        return self.registration.state if self.registration else ""
+
+    @property
+    def state_label(self):
+        return self.registration.get_state_display() if self.registration else _("Chưa lập phiếu")
+
+    @property
+    def unit_title(self):
+        return self.registration.unit_title if self.registration else None
+
+
+@dataclass
+class Overview:
+    window: RegistrationWindow
+    titles: list
+    rows: list
+    totals: list = field(default_factory=list)
+    total_people: int = 0
+    total_initiatives: int = 0
+    total_members: int = 0
+    unit_title_totals: list = field(default_factory=list)
+    state_totals: list = field(default_factory=list)
+
+
+def registration_overview(window, *, state=""):
+    """One row per unit (state, collective title, count per individual title) and the roll-up.
+
+    A fixed number of queries whatever the number of units (aggregates, not loops).
+    """
+    titles = list(person_titles())
+    units = list(registration_units(window))
+    registrations = {r.unit_id: r for r in Registration.objects.filter(window=window).select_related("unit_title")}
+    counts = {}
+    for row in (RegistrationEntry.objects.filter(registration__window=window)
+                .values("registration__unit_id", "title_id").annotate(n=Count("id")).order_by()):
+        counts[(row["registration__unit_id"], row["title_id"])] = row["n"]
+    extra_title_ids = {title_id for (_unit, title_id) in counts} - {t.pk for t in titles}
+    if extra_title_ids:  # a title since deactivated but still registered
+        from nominations.models import EmulationTitle
+
+        titles += list(EmulationTitle.objects.filter(pk__in=extra_title_ids))
+    initiatives = dict(RegisteredInitiative.objects.filter(registration__window=window)
+                       .values("registration__unit_id").annotate(n=Count("id")).order_by()
+                       .values_list("registration__unit_id", "n"))
+    members = dict(Person.objects.filter(active=True, unit__in=[u.pk for u in units]).values("unit_id")
+                   .annotate(n=Count("id")).order_by().values_list("unit_id", "n"))
+    rows = []
+    for unit in units:
+        registration = registrations.get(unit.pk)
+        per_title = [counts.get((unit.pk, t.pk), 0) for t in titles]
+        rows.append(OverviewRow(unit=unit, registration=registration, members=members.get(unit.pk, 0), counts=per_title,
+                                people=sum(per_title), initiatives=initiatives.get(unit.pk, 0)))
+    overview = Overview(window=window, titles=titles, rows=rows)
+    overview.totals = [sum(r.counts[i] for r in rows) for i in range(len(titles))]
+    overview.total_people = sum(r.people for r in rows)
+    overview.total_initiatives = sum(r.initiatives for r in rows)
+    overview.total_members = sum(r.members for r in rows)
+    by_unit_title = {}
+    for r in rows:
+        if r.unit_title:
+            by_unit_title.setdefault(r.unit_title.pk, [r.unit_title, 0])[1] += 1
+    overview.unit_title_totals = sorted(by_unit_title.values(), key=lambda pair: (pair[0].sort_order, pair[0].name))
+    states = [("none", _("Chưa lập phiếu"))] + list(RegistrationState.choices)
+    overview.state_totals = [(value, label, sum(1 for r in rows if (r.state or "none") == value)) for value, label in states]
+    if state:  # "none": units without a registration
+        overview.rows = [r for r in rows if (r.state or "none") == state]
+    return overview
+
+
+def registration_window_for(year):
+    return RegistrationWindow.objects.filter(year=year).first()
+
+
+def registration_required(year):
+    """For the nominations app: must a subject be registered (and approved) to be nominated for ``year``?"""
+    window = registration_window_for(year)
+    return bool(window and window.required_for_nomination)
+
+
+def registered_title_ids(year, *, person=None, unit=None):
+    """For the nominations app: the title ids registered in an approved registration of ``year``."""
+    approved = Registration.objects.filter(window__year=year, state=RegistrationState.APPROVED)
+    if person is not None:
+        return set(RegistrationEntry.objects.filter(registration__in=approved, person=person).values_list("title_id", flat=True))
+    return set(approved.filter(unit=unit, unit_title__isnull=False).values_list("unit_title_id", flat=True))
+
+
+# ---------------------------------------------------------------- clusters
+
+def clusters_visible_to(user):
+    qs = Cluster.objects.select_related("leader_unit", "deputy_unit")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if _reads_all(user):
+        return qs
+    if user.unit_id:
+        return qs.filter(memberships__unit_id=user.unit_id).distinct()
+    return qs.none()
+
+
+def cluster_memberships(cluster):
+    return ClusterMember.objects.filter(cluster=cluster).select_related("unit").order_by("unit__sort_order", "unit__name")
+
+
+def cluster_table(cluster):
+    """The scoring table: ``[(section, [criteria…])…]`` in two queries."""
+    sections = list(ScoringSection.objects.filter(cluster=cluster).order_by("order", "id"))
+    criteria = {}
+    for criterion in ScoringCriterion.objects.filter(section__cluster=cluster).order_by("order", "id"):
+        criteria.setdefault(criterion.section_id, []).append(criterion)
+    return [(section, criteria.get(section.pk, [])) for section in sections]
+
+
+def cluster_max_total(table):
+    """Best possible total: standard criteria and bonuses at their maximum, no penalty."""
+    return sum((c.max_score for _s, criteria in table for c in criteria if c.kind != CriterionKind.PENALTY), Decimal("0"))
+
+
+def cluster_scores_for(cluster, unit):
+    return {s.criterion_id: s for s in ClusterScore.objects.filter(cluster=cluster, unit=unit)}
+
+
+@dataclass
+class RankingRow:
+    unit: Unit
+    self_total: Decimal | None
+    agreed_total: Decimal | None
+    final_total: Decimal | None
+    self_count: int
+    agreed_count: int
+    criteria_count: int
+    role: str = ""
+    rank: int | None = None
+    acclamations: list = field(default_factory=list)
+
+    @property
+    def complete(self):
+        return self.criteria_count > 0 and self.agreed_count == self.criteria_count
+
+
+def _signed(column):
+    return Case(When(criterion__kind=CriterionKind.PENALTY, then=-F(column)), default=F(column),
+                output_field=DecimalField(max_digits=8, decimal_places=2))
+
+
+def _q2(value):
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def cluster_ranking(cluster):
+    """Totals and rank of each member unit (a fixed number of queries whatever the number of units).
+
+    The score that counts ("điểm xét") is the agreed score, or the self-score where no agreed score
+    has been entered yet; penalty criteria deduct. Ties share a rank (1, 2, 2, 4).
+    """
+    memberships = list(cluster_memberships(cluster))
+    criteria_count = ScoringCriterion.objects.filter(section__cluster=cluster).count()
+    totals = {
+        row["unit_id"]: row
+        for row in ClusterScore.objects.filter(cluster=cluster).values("unit_id").annotate(
+            self_total=Sum(_signed("self_score")),
+            agreed_total=Sum(_signed("agreed_score")),
+            final_total=Sum(Case(
+                When(criterion__kind=CriterionKind.PENALTY, then=-Coalesce(F("agreed_score"), F("self_score"))),
+                default=Coalesce(F("agreed_score"), F("self_score")),
+                output_field=DecimalField(max_digits=8, decimal_places=2))),
+            self_count=Count("self_score"), agreed_count=Count("agreed_score"),
+        ).order_by()
+    }
+    acclaimed = {}
+    for acclamation in (ClusterAcclamation.objects.filter(cluster=cluster).exclude(state=AcclamationState.WITHDRAWN)
+                        .select_related("title", "form")):
+        acclaimed.setdefault(acclamation.unit_id, []).append(acclamation)
+    rows = []
+    for membership in memberships:
+        unit = membership.unit
+        data = totals.get(unit.pk, {})
+        role = "leader" if unit.pk == cluster.leader_unit_id else "deputy" if unit.pk == cluster.deputy_unit_id else ""
+        rows.append(RankingRow(unit=unit, self_total=_q2(data.get("self_total")), agreed_total=_q2(data.get("agreed_total")),
+                               final_total=_q2(data.get("final_total")), self_count=data.get("self_count", 0),
+                               agreed_count=data.get("agreed_count", 0), criteria_count=criteria_count, role=role,
+                               acclamations=acclaimed.get(unit.pk, [])))
+    rows.sort(key=lambda r: (r.final_total is None, -(r.final_total or 0), r.unit.sort_order, r.unit.name))
+    previous, rank = None, 0
+    for position, row in enumerate(rows, start=1):
+        if row.final_total is None:
+            continue
+        if row.final_total != previous:
+            rank, previous = position, row.final_total
+        row.rank = rank
+    return rows
+
+
+def acclamations_for(cluster):
+    return ClusterAcclamation.objects.filter(cluster=cluster).select_related("unit", "title", "form").order_by("rank", "id")
+
+
+def acclamations_pending(year=None):
+    """For the nominations app: acclaimed units still waiting to be turned into a nomination."""
+    qs = ClusterAcclamation.objects.filter(state=AcclamationState.PROPOSED).select_related("cluster", "unit", "title", "form")
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs

@@ -8,6 +8,7 @@ the Nghị định 30/2020 header, using the bundled Tinos fonts (metric-compati
 import datetime
 import decimal
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -99,7 +100,8 @@ def _xlsx_cell(ws, value, kind):
 def render_xlsx(exporter: ListExporter) -> bytes:
     """Title on row 1, subtitle on row 2, then each section (heading, header row, rows, footer)."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=safe_text(exporter.title)[:31] or "Danh sách")
+    sheet_title = re.sub(r"[\[\]:*?/\\]", " ", safe_text(exporter.title)).strip()[:31]
+    ws = wb.create_sheet(title=sheet_title or "Danh sách")
     sections = list(exporter.sections())  # rows stay lazy generators; only the column specs are read here
     widths = {}
     for section in sections:
@@ -207,7 +209,6 @@ def export_response(exporter: ListExporter, fmt: str, *, agency=None) -> HttpRes
         content, mime = render_pdf(exporter, agency=agency), PDF_MIME
     else:
         fmt, content, mime = "xlsx", render_xlsx(exporter), XLSX_MIME
-    stamp = timezone.localdate().strftime("%Y%m%d")
     response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{exporter.filename}-{stamp}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{exporter.filename}.{fmt}"'
     return response
