@@ -6,7 +6,7 @@ import os
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -220,9 +220,9 @@ class AwardMixin(models.Model):
     def clean_subject_and_award(self):
         errors = {}
         if bool(self.person_id) == bool(self.unit_id):
-            errors[NON_FIELD_ERRORS] = [_("Chọn đúng một đối tượng: cá nhân hoặc tập thể.")]
+            errors["person"] = [_("Chọn đúng một đối tượng: cá nhân hoặc tập thể.")]
         if bool(self.title_id) == bool(self.form_id):
-            errors.setdefault(NON_FIELD_ERRORS, []).append(_("Chọn đúng một danh hiệu thi đua hoặc một hình thức khen thưởng."))
+            errors["title"] = [_("Chọn đúng một danh hiệu thi đua hoặc một hình thức khen thưởng.")]
         if not errors:
             kind = self.award.subject_kind
             if kind == SubjectKind.PERSON and self.unit_id:

@@ -270,6 +270,26 @@ def nomination_update(*, actor, nomination, person=None, subject_unit=None, titl
 
 
 @transaction.atomic
+def nomination_admin_save(*, actor, nomination, override_reason=""):
+    """Save a nomination edited in the Django admin (already validated by its form): locked, re-validated, audited."""
+    _require_office(actor)
+    lock_for_rules(nomination.round, nomination.submission if nomination.submission_id else None)
+    created = nomination.pk is None
+    before = {} if created else snapshot(Nomination.objects.get(pk=nomination.pk), NOMINATION_FIELDS)
+    nomination._override_reason = nfc_multiline(override_reason or "")
+    nomination._warnings = []
+    nomination.achievement_summary = nfc_multiline(nomination.achievement_summary or "")
+    if created:
+        nomination.created_by = _actor(actor)
+    nomination.full_clean()
+    nomination.save()
+    audit_record(actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=nomination,
+                 changes=diff(before, snapshot(nomination, NOMINATION_FIELDS)))
+    _record_overrides(nomination, nomination._warnings, override_reason, actor)
+    return nomination
+
+
+@transaction.atomic
 def nomination_delete(*, actor, nomination):
     """Drafts only: anything sent stays in the record (returned, refused…)."""
     nomination = Nomination.objects.select_related("submission__unit").get(pk=nomination.pk)
