@@ -1,0 +1,26 @@
+from django import template
+
+from nominations.selectors import awards_for_subject
+
+register = template.Library()
+
+
+@register.simple_tag
+def awards_for(subject):
+    """{% awards_for person as awards %}: award history of a person or unit, newest first (one query)."""
+    return list(awards_for_subject(subject))
+
+
+@register.filter
+def severity_class(violation):
+    return "msg-error" if violation.blocking else "msg-warning"
+
+
+@register.filter
+def state_label(value):
+    from nominations.enums import NominationState, RoundStatus
+
+    for choices in (NominationState, RoundStatus):
+        if value in choices.values:
+            return choices(value).label
+    return value
