@@ -341,7 +341,8 @@ class NominationImporter(XlsxImporter):
             name = row.values["name"]
             birth = self._birth(row, "birth", values.get("birth"))
             award = self._award(row, "award", row.values["award"], awards)
-            summary = nfc_multiline(_cell_text(values.get("summary")))
+            raw_summary = values.get("summary")
+            summary = nfc_multiline(str(raw_summary)) if raw_summary is not None else ""
             row.values["summary"] = summary
             person = subject_unit = None
             if kind == SubjectKind.PERSON:

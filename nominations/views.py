@@ -576,7 +576,7 @@ def _award_filter(request):
 @login_required
 def award_list(request):
     award_filter = _award_filter(request)
-    qs = award_filter.qs.order_by("-year", "person__unit__sort_order", "unit__sort_order", "id")
+    qs = award_filter.qs.order_by("-year", PERSONS_FIRST, "id")
     template = "nominations/award_list.html#results" if request.htmx else "nominations/award_list.html"
     return render(request, template, {"filter": award_filter, "page": _page(request, qs), "query": request.GET.urlencode(),
                                       "can_manage": request.user.has_perm("nominations.manage_award")})
@@ -584,7 +584,7 @@ def award_list(request):
 
 @login_required
 def award_export(request):
-    qs = _award_filter(request).qs.order_by("-year", "person__unit__sort_order", "unit__sort_order", "id")
+    qs = _award_filter(request).qs.order_by("-year", PERSONS_FIRST, "id")
     return xlsx_response(AwardHistoryExporter(qs))
 
 
