@@ -72,7 +72,8 @@ def round_list(request):
     user = request.user
     mine = Q(nominations__submission__unit_id=user.unit_id) if user.role == "unit" else Q()
     counted = ~Q(nominations__state=NominationState.DRAFT) if user.role == "council" else Q()
-    rounds = selectors.rounds_visible_to(user).annotate(total=Count("nominations", filter=mine & counted, distinct=True))
+    rounds = selectors.rounds_visible_to(user).annotate(
+        total=Count("nominations", filter=mine & counted, distinct=True)).order_by("-year", "-reference_date", "-id")
     status = request.GET.get("status", "")
     if status in RoundStatus.values:
         rounds = rounds.filter(status=status)
