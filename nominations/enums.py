@@ -59,6 +59,16 @@ class NominationState(models.TextChoices):
         return [cls.SUBMITTED, cls.RESUBMITTED]
 
     @classmethod
+    def action_label(cls, value):
+        """The verb of the move into ``value`` (buttons, confirmation titles)."""
+        return {
+            cls.SUBMITTED: _("Gửi"), cls.RESUBMITTED: _("Gửi lại"), cls.RETURNED: _("Trả lại"),
+            cls.VETTED_PASS: _("Thẩm định đạt"), cls.VETTED_FAIL: _("Thẩm định không đạt"), cls.AT_COUNCIL: _("Đưa ra Hội đồng"),
+            cls.COUNCIL_PASSED: _("Ghi nhận Hội đồng thông qua"), cls.COUNCIL_REJECTED: _("Ghi nhận Hội đồng không thông qua"),
+            cls.DECIDED: _("Ghi quyết định khen thưởng"),
+        }.get(value, cls(value).label)
+
+    @classmethod
     def counted(cls):
         """States that count for ratios and duplicates (everything not refused)."""
         return [s for s in cls.values if s not in (cls.VETTED_FAIL, cls.COUNCIL_REJECTED)]

@@ -300,7 +300,7 @@ def nomination_detail(request, pk):
     for state in sorted(TRANSITIONS.get(nomination.state, ()), key=list(NominationState.values).index):
         perm = "nominations.submit_nomination" if state in services.UNIT_MOVES else "nominations.vet_nomination"
         if user.has_perm(perm, nomination):
-            moves.append((state, NominationState(state).label, state in REASON_REQUIRED))
+            moves.append((state, NominationState.action_label(state), state in REASON_REQUIRED))
     return render(request, "nominations/nomination_detail.html", {
         "n": nomination, "violations": selectors.violations_for([nomination])[nomination.pk], "moves": moves,
         "events": audit_events_for(nomination).filter(action__in=["create", "transition", "update"])[:50],
@@ -417,7 +417,7 @@ def nomination_transition(request, pk, to_state):
             _apply_errors(form, exc)
     return render(request, "nominations/confirm.html", {
         "form": form, "extra_form": decision_form, "danger": to_state in REASON_REQUIRED,
-        "title": _("%(n)s: chuyển sang “%(s)s”?") % {"n": nomination, "s": NominationState(to_state).label},
+        "title": _("%(action)s: %(n)s?") % {"action": NominationState.action_label(to_state), "n": nomination},
         "back": reverse("nominations:nomination_detail", args=[pk])})
 
 

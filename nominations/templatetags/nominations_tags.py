@@ -24,3 +24,10 @@ def state_label(value):
         if value in choices.values:
             return choices(value).label
     return value
+
+
+@register.filter
+def as_json(value):
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
