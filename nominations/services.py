@@ -168,6 +168,8 @@ def submission_get_or_create(*, actor, nomination_round, unit):
 def submission_update(*, actor, submission, memo_number, memo_date):
     submission = UnitSubmission.objects.select_for_update().select_related("unit", "round").get(pk=submission.pk)
     _require_unit_scope(actor, submission.unit)
+    if submission.round.status != RoundStatus.OPEN and not (actor is None or actor.is_office):
+        raise ValidationError(_("Đợt đề nghị đã đóng: không sửa tờ trình được nữa."))
     before = snapshot(submission, ["memo_number", "memo_date"])
     submission.memo_number = nfc(memo_number or "")
     submission.memo_date = memo_date

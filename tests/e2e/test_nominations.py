@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from movements.models import PerformanceRating
 from nominations.models import Nomination
 from tests.factories import PersonFactory, UnitFactory, UnitUserFactory, UserFactory
-from tests.factories.nominations import RoundFactory
+from tests.factories.nominations import RoundFactory, reseed_catalogues
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,6 +39,7 @@ def add(page, name, position):
 
 
 def test_unit_head_hits_the_40_percent_rule_imports_and_the_office_vets(page, live_server, login, tmp_path):
+    reseed_catalogues()
     unit = UnitFactory(name="Phòng Quản lý khoa học", short_code="QLKH")
     UnitFactory(name="Trung tâm Ứng dụng", short_code="TTUD")
     nomination_round = RoundFactory(name="Khen thưởng tổng kết năm 2025")

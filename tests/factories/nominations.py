@@ -135,3 +135,13 @@ def staff(unit, n, *, leader=False, rating="HTTNV", year=2025, **kwargs):
 
 def messages(violations, code):
     return [v.message for v in violations if v.code == code]
+
+
+def reseed_catalogues():
+    """Transactional tests flush the database, seeded data included: put the catalogues and rules back (idempotent)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for name in ("0002_seed_catalogues", "0004_seed_rules"):
+        import_module(f"nominations.migrations.{name}").seed(apps, None)

@@ -14,7 +14,7 @@ from django.db import connection
 from nominations import rules_engine, services
 from nominations.models import Nomination
 from tests.factories import UserFactory
-from tests.factories.nominations import NominationFactory, RoundFactory, SubmissionFactory, staff, title
+from tests.factories.nominations import NominationFactory, RoundFactory, SubmissionFactory, reseed_catalogues, staff, title
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +27,7 @@ def postgresql_only():
 
 
 def test_two_clerks_adding_the_leader_that_crosses_40_percent(postgresql_only, unit_a, monkeypatch):
+    reseed_catalogues()
     nomination_round = RoundFactory()
     submission = SubmissionFactory(round=nomination_round, unit=unit_a)
     for person in staff(unit_a, 2):
