@@ -1,13 +1,14 @@
 """Reads and role scoping of the nominations app. Every list starts from a ``*_visible_to(user)``."""
 
+import math
 from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Q
 
 from movements.models import PositionAssignment, Unit
 
-from .enums import NominationState, RoundStatus
-from .models import AwardRecord, Initiative, Nomination, NominationRound, Rule, UnitSubmission
+from .enums import NominationState, RoundStatus, SubjectKind
+from .models import AwardRecord, BaseSalary, BonusCoefficient, Initiative, Nomination, NominationRound, Rule, UnitSubmission
 from .rules_engine import STAGE_AUDIT, STAGE_ENTRY, check_nominations, evaluate, fmt_pct
 
 NOMINATION_RELATED = ("round", "submission__unit", "person", "person__unit", "unit", "title", "form")
@@ -173,3 +174,18 @@ def state_counts(qs):
     for state, n in qs.order_by().values_list("state").annotate(n=Count("pk")):
         counts[state] = n
     return [(value, label, counts[value]) for value, label in NominationState.choices]
+
+
+def bonus_amount(award, *, subject_kind, on):
+    """Bonus = coefficient × base salary in force on ``on`` (the decision date), rounded up to the next 10.000 đồng.
+
+    Returns ``(amount, coefficient, base salary)`` or ``None`` when the data for that date is missing.
+    """
+    lookup = {"title": award} if award.__class__.__name__ == "EmulationTitle" else {"form": award}
+    coefficient = (BonusCoefficient.objects.filter(**lookup, subject_kind__in=[subject_kind, SubjectKind.BOTH], effective_from__lte=on)
+                   .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on)).order_by("-effective_from").first())
+    salary = BaseSalary.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    if coefficient is None or salary is None:
+        return None
+    raw = coefficient.coefficient * salary.amount
+    return int(math.ceil(raw / 10000) * 10000), coefficient.coefficient, salary.amount

@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -301,8 +302,11 @@ def nomination_detail(request, pk):
         perm = "nominations.submit_nomination" if state in services.UNIT_MOVES else "nominations.vet_nomination"
         if user.has_perm(perm, nomination):
             moves.append((state, NominationState.action_label(state), state in REASON_REQUIRED))
+    today = timezone.localdate()
+    bonus = selectors.bonus_amount(nomination.award, subject_kind=SubjectKind.PERSON if nomination.person_id else SubjectKind.UNIT,
+                                   on=today)
     return render(request, "nominations/nomination_detail.html", {
-        "n": nomination, "violations": selectors.violations_for([nomination])[nomination.pk], "moves": moves,
+        "n": nomination, "bonus": bonus, "today": today, "violations": selectors.violations_for([nomination])[nomination.pk], "moves": moves,
         "events": audit_events_for(nomination).filter(action__in=["create", "transition", "update"])[:50],
         "overrides": nomination.overrides.select_related("rule", "created_by"),
         "documents": nomination.documents.all(), "initiatives": nomination.initiatives.all(),

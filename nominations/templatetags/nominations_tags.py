@@ -31,3 +31,12 @@ def as_json(value):
     import json
 
     return json.dumps(value, ensure_ascii=False)
+
+
+@register.filter
+def intdot(value):
+    """2340000 → "2.340.000" (Vietnamese thousands separator)."""
+    try:
+        return f"{int(value):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return value

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -100,3 +101,13 @@ def test_round_constraints_hold_in_the_database(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         NominationRound.objects.create(name="x", kind="thematic", year=2025, reference_date=datetime.date(2025, 5, 1),
                                        deadline=datetime.date(2025, 6, 1))
+
+
+def test_bonus_is_the_coefficient_times_the_base_salary_rounded_up_to_10000(db):
+    from nominations.selectors import bonus_amount
+    from tests.factories.nominations import form
+
+    assert bonus_amount(title("LDTT"), subject_kind="person", on=datetime.date(2025, 1, 15)) == (710000, Decimal("0.30"), 2340000)
+    assert bonus_amount(title("CSTDCS"), subject_kind="person", on=datetime.date(2024, 1, 15))[0] == 1800000
+    assert bonus_amount(form("BK_TINH"), subject_kind="unit", on=datetime.date(2025, 1, 15))[0] == 7020000
+    assert bonus_amount(title("LDTT"), subject_kind="person", on=datetime.date(2023, 12, 1)) is None  # before the coefficients
