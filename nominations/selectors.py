@@ -1,1 +1,191 @@
-"""Selectors of the nominations app (filled by its issue)."""
+"""Reads and role scoping of the nominations app. Every list starts from a ``*_visible_to(user)``."""
+
+import math
+from collections import defaultdict
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from movements.models import PositionAssignment, Unit
+
+from .enums import NominationState, RoundStatus, SubjectKind
+from .models import AwardRecord, BaseSalary, BonusCoefficient, Initiative, Nomination, NominationRound, Rule, UnitSubmission
+from .rules_engine import STAGE_AUDIT, STAGE_ENTRY, check_nominations, evaluate, fmt_pct
+
+NOMINATION_RELATED = ("round", "submission__unit", "person", "person__unit", "unit", "title", "form")
+
+
+def _is_reader(user):
+    return user.is_authenticated and user.is_active and (user.is_office or user.role == "council")
+
+
+def rounds_visible_to(user):
+    if not user.is_authenticated or not user.is_active:
+        return NominationRound.objects.none()
+    return NominationRound.objects.select_related("campaign")
+
+
+def nominations_visible_to(user):
+    """Office: everything. Council: everything sent (not drafts). Unit head: their unit's submissions."""
+    qs = Nomination.objects.select_related(*NOMINATION_RELATED)
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_office:
+        return qs
+    if user.role == "council":
+        return qs.exclude(state=NominationState.DRAFT)
+    if user.role == "unit" and user.unit_id:
+        return qs.filter(submission__unit_id=user.unit_id)
+    return qs.none()
+
+
+def submissions_visible_to(user):
+    qs = UnitSubmission.objects.select_related("round", "unit")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if _is_reader(user):
+        return qs
+    if user.role == "unit" and user.unit_id:
+        return qs.filter(unit_id=user.unit_id)
+    return qs.none()
+
+
+def units_for_submission(user):
+    """Units the user may open a submission page for."""
+    qs = Unit.objects.filter(active=True)
+    if _is_reader(user):
+        return qs
+    if user.is_authenticated and user.role == "unit" and user.unit_id:
+        return qs.filter(pk=user.unit_id)
+    return qs.none()
+
+
+def awards_visible_to(user):
+    qs = AwardRecord.objects.select_related("person", "person__unit", "unit", "title", "form")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if _is_reader(user):
+        return qs
+    if user.role == "unit" and user.unit_id:
+        return qs.filter(Q(person__unit_id=user.unit_id) | Q(unit_id=user.unit_id))
+    return qs.none()
+
+
+def initiatives_visible_to(user):
+    qs = Initiative.objects.select_related("person", "person__unit")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if _is_reader(user):
+        return qs
+    if user.role == "unit" and user.unit_id:
+        return qs.filter(person__unit_id=user.unit_id)
+    return qs.none()
+
+
+def awards_for_subject(subject):
+    """Award history of one person or unit, newest first (one query)."""
+    if subject.__class__.__name__ == "Person":
+        qs = AwardRecord.objects.filter(person=subject)
+    else:
+        qs = AwardRecord.objects.filter(unit=subject)
+    return qs.select_related("title", "form").order_by("-year", "-decision_date", "-id")
+
+
+def open_rounds():
+    return NominationRound.objects.filter(status=RoundStatus.OPEN)
+
+
+def _leader_exists():
+    ref = OuterRef("round__reference_date")
+    return Exists(PositionAssignment.objects.filter(person_id=OuterRef("person_id"), is_leadership=True, start_date__lte=ref)
+                  .filter(Q(end_date__isnull=True) | Q(end_date__gte=ref)))
+
+
+def round_progress(nomination_round, *, units):
+    """Per-unit progress of a round with the leadership share (one grouped query + the submissions).
+
+    Returns rows ``{unit, submission, total, persons, leaders, share, over, by_state}`` for ``units`` and the totals.
+    """
+    rule = rule_in_force("R1", nomination_round.reference_date)
+    max_share = rule.parameters.get("max_share", 0.4) if rule else 0.4
+    counted = NominationState.counted()
+    stats = {row["submission__unit_id"]: row for row in Nomination.objects.filter(round=nomination_round).values(
+        "submission__unit_id").annotate(
+        total=Count("pk"),
+        drafts=Count("pk", filter=Q(state=NominationState.DRAFT)),
+        waiting=Count("pk", filter=Q(state__in=NominationState.waiting_for_vetting())),
+        returned=Count("pk", filter=Q(state=NominationState.RETURNED)),
+        passed=Count("pk", filter=Q(state__in=[NominationState.VETTED_PASS, NominationState.AT_COUNCIL,
+                                               NominationState.COUNCIL_PASSED, NominationState.DECIDED])),
+        failed=Count("pk", filter=Q(state__in=[NominationState.VETTED_FAIL, NominationState.COUNCIL_REJECTED])),
+        persons=Count("person_id", distinct=True, filter=Q(state__in=counted)),
+        leaders=Count("person_id", distinct=True, filter=Q(state__in=counted) & _leader_exists()),
+    )}
+    submissions = {s.unit_id: s for s in UnitSubmission.objects.filter(round=nomination_round)}
+    rows = []
+    for unit in units:
+        st = stats.get(unit.pk, {})
+        persons, leaders = st.get("persons", 0), st.get("leaders", 0)
+        rows.append({
+            "unit": unit, "submission": submissions.get(unit.pk),
+            "total": st.get("total", 0), "drafts": st.get("drafts", 0), "waiting": st.get("waiting", 0),
+            "returned": st.get("returned", 0), "passed": st.get("passed", 0), "failed": st.get("failed", 0),
+            "persons": persons, "leaders": leaders, "share": fmt_pct(leaders, persons) if persons else "–",
+            "over": persons > 0 and leaders * 100 > float(max_share) * 100 * persons,
+            "share_width": round(leaders * 100 / persons) if persons else 0,
+        })
+    agg = Nomination.objects.filter(round=nomination_round, state__in=counted, person__isnull=False).aggregate(
+        persons=Count("person_id", distinct=True), leaders=Count("person_id", distinct=True, filter=_leader_exists()))
+    totals = {"persons": agg["persons"], "leaders": agg["leaders"],
+              "share": fmt_pct(agg["leaders"], agg["persons"]) if agg["persons"] else "–",
+              "over": agg["persons"] > 0 and agg["leaders"] > float(max_share) * agg["persons"],
+              "share_width": round(agg["leaders"] * 100 / agg["persons"]) if agg["persons"] else 0,
+              "max_share": round(float(max_share) * 100), "rule": rule,
+              "total": sum(r["total"] for r in rows), "units_with_nominations": sum(1 for r in rows if r["total"])}
+    return rows, totals
+
+
+def rule_in_force(code, date):
+    for rule in Rule.objects.filter(code=code, active=True).order_by("-effective_from"):
+        if rule.applies_on(date):
+            return rule
+    return None
+
+
+def rules_list():
+    return Rule.objects.all()
+
+
+def violations_for(nominations):
+    """``{pk: [violations]}`` of saved nominations, re-checked together (bounded number of queries)."""
+    return check_nominations(list(nominations), stage=STAGE_AUDIT)
+
+
+def preview_violations(nomination):
+    """Violations an unsaved (or changed) nomination would raise, for instant feedback in the form."""
+    return evaluate([nomination], stage=STAGE_ENTRY)[0]
+
+
+def vetting_queue(user):
+    return nominations_visible_to(user).filter(state__in=NominationState.waiting_for_vetting())
+
+
+def state_counts(qs):
+    counts = defaultdict(int)
+    for state, n in qs.order_by().values_list("state").annotate(n=Count("pk")):
+        counts[state] = n
+    return [(value, label, counts[value]) for value, label in NominationState.choices]
+
+
+def bonus_amount(award, *, subject_kind, on):
+    """Bonus = coefficient × base salary in force on ``on`` (the decision date), rounded up to the next 10.000 đồng.
+
+    Returns ``(amount, coefficient, base salary)`` or ``None`` when the data for that date is missing.
+    """
+    lookup = {"title": award} if award.__class__.__name__ == "EmulationTitle" else {"form": award}
+    coefficient = (BonusCoefficient.objects.filter(**lookup, subject_kind__in=[subject_kind, SubjectKind.BOTH], effective_from__lte=on)
+                   .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on)).order_by("-effective_from").first())
+    salary = BaseSalary.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    if coefficient is None or salary is None:
+        return None
+    raw = coefficient.coefficient * salary.amount
+    return int(math.ceil(raw / 10000) * 10000), coefficient.coefficient, salary.amount

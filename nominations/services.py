@@ -1,1 +1,485 @@
-"""Services of the nominations app (filled by its issue)."""
+"""Writes of the nominations app. Every function is keyword-only, atomic, runs ``full_clean()``
+(which runs the rules engine for nominations) and records an audit event.
+
+Rule checks are serialised: a write locks the rounds of the year (``select_for_update``) and
+then the unit submission row, so two clerks adding the leader that crosses 40 % at the same
+moment cannot both succeed on PostgreSQL.
+"""
+
+import os
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tdkt.audit import audit_record, diff, snapshot
+from tdkt.enums import AuditAction
+from tdkt.text import nfc, nfc_multiline
+
+from .enums import AwardType, DocumentKind, NominationState, RoundStatus
+from .models import (
+    AwardRecord,
+    Initiative,
+    Nomination,
+    NominationRound,
+    RuleOverride,
+    SubmissionDocument,
+    UnitSubmission,
+)
+from .rules_engine import STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, errors_of, evaluate
+from .uploads import validate_document
+
+S = NominationState
+
+# The nomination workflow: the only allowed moves.
+TRANSITIONS = {
+    S.DRAFT: {S.SUBMITTED},
+    S.SUBMITTED: {S.RETURNED, S.VETTED_PASS, S.VETTED_FAIL},
+    S.RETURNED: {S.RESUBMITTED},
+    S.RESUBMITTED: {S.RETURNED, S.VETTED_PASS, S.VETTED_FAIL},
+    S.VETTED_PASS: {S.AT_COUNCIL, S.RETURNED},
+    S.AT_COUNCIL: {S.COUNCIL_PASSED, S.COUNCIL_REJECTED},
+    S.COUNCIL_PASSED: {S.DECIDED},
+}
+REASON_REQUIRED = {S.RETURNED, S.VETTED_FAIL, S.COUNCIL_REJECTED}
+UNIT_MOVES = {S.SUBMITTED, S.RESUBMITTED}
+RULE_STAGE = {S.SUBMITTED: STAGE_SUBMIT, S.RESUBMITTED: STAGE_RESUBMIT, S.VETTED_PASS: STAGE_VET}
+
+ROUND_TRANSITIONS = {
+    RoundStatus.OPEN: {RoundStatus.CLOSED},
+    RoundStatus.CLOSED: {RoundStatus.OPEN, RoundStatus.AT_COUNCIL},
+    RoundStatus.AT_COUNCIL: {RoundStatus.CLOSED, RoundStatus.DECIDED},
+}
+
+ROUND_FIELDS = ["name", "kind", "year", "reference_date", "deadline", "campaign", "note"]
+NOMINATION_FIELDS = ["person", "unit", "title", "form", "achievement_summary"]
+AWARD_FIELDS = ["person", "unit", "title", "form", "year", "kind", "decision_number", "decision_date", "issuer", "note"]
+
+
+# ---------------------------------------------------------------- helpers
+
+def _actor(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _require_office(actor):
+    if actor is not None and not actor.is_office:
+        raise PermissionDenied(_("Chỉ Văn phòng Sở được thực hiện thao tác này."))
+
+
+def _require_unit_scope(actor, unit):
+    """Unit heads write only for their own unit; the office for any; the council never."""
+    if actor is None or actor.is_office:
+        return
+    if actor.role != "unit" or actor.unit_id != unit.pk:
+        raise PermissionDenied(_("Bạn chỉ được lập hồ sơ đề nghị của đơn vị mình."))
+
+
+def lock_for_rules(nomination_round, submission=None):
+    """Serialise rule checks: the rounds of the year (R1 spans the year) in a fixed order, then the submission."""
+    list(NominationRound.objects.select_for_update().filter(year=nomination_round.year).order_by("pk").values_list("pk", flat=True))
+    if submission is not None and submission.pk:
+        list(UnitSubmission.objects.select_for_update().filter(pk=submission.pk).values_list("pk", flat=True))
+
+
+def _record_overrides(nomination, warnings, reason, actor):
+    reason = nfc_multiline(reason or "")
+    if not reason:
+        return
+    for v in warnings:
+        _override, created = RuleOverride.objects.get_or_create(
+            nomination=nomination, rule_id=v.rule_id, defaults={"reason": reason, "created_by": _actor(actor)})
+        if created:
+            audit_record(actor=actor, action=AuditAction.UPDATE, obj=nomination, changes={"vượt cảnh báo": [None, v.code]},
+                         reason=f"{v}\n{reason}")
+
+
+# ---------------------------------------------------------------- rounds
+
+@transaction.atomic
+def round_create(*, actor, name, kind, year, reference_date, deadline=None, campaign=None, note=""):
+    _require_office(actor)
+    nomination_round = NominationRound(name=nfc(name), kind=kind, year=year, reference_date=reference_date,
+                                       deadline=deadline if kind != AwardType.AD_HOC else None,
+                                       campaign=campaign, note=nfc_multiline(note or ""))
+    nomination_round.full_clean()
+    nomination_round.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=nomination_round,
+                 changes=diff({}, snapshot(nomination_round, ROUND_FIELDS)))
+    return nomination_round
+
+
+@transaction.atomic
+def round_update(*, actor, nomination_round, **values):
+    _require_office(actor)
+    nomination_round = NominationRound.objects.select_for_update().get(pk=nomination_round.pk)
+    before = snapshot(nomination_round, ROUND_FIELDS)
+    for name in ROUND_FIELDS:
+        if name in values:
+            value = values[name]
+            if name == "name":
+                value = nfc(value)
+            elif name == "note":
+                value = nfc_multiline(value or "")
+            setattr(nomination_round, name, value)
+    if nomination_round.kind == AwardType.AD_HOC:
+        nomination_round.deadline = None
+    nomination_round.full_clean()
+    nomination_round.save()
+    changes = diff(before, snapshot(nomination_round, ROUND_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=nomination_round, changes=changes)
+    return nomination_round
+
+
+@transaction.atomic
+def round_set_status(*, actor, nomination_round, status, reason=""):
+    _require_office(actor)
+    nomination_round = NominationRound.objects.select_for_update().get(pk=nomination_round.pk)
+    old = nomination_round.status
+    if status not in ROUND_TRANSITIONS.get(old, set()):
+        raise ValidationError(_("Không chuyển được đợt đề nghị từ “%(a)s” sang “%(b)s”.")
+                              % {"a": RoundStatus(old).label, "b": RoundStatus(status).label})
+    nomination_round.status = status
+    nomination_round.save(update_fields=["status"])
+    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=nomination_round, from_state=old, to_state=status,
+                 reason=nfc_multiline(reason or ""))
+    return nomination_round
+
+
+# ---------------------------------------------------------------- unit submissions and documents
+
+def _submission_for(*, nomination_round, unit, actor):
+    submission, created = UnitSubmission.objects.get_or_create(round=nomination_round, unit=unit)
+    if created:
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=submission)
+    lock_for_rules(nomination_round, submission)
+    return submission
+
+
+@transaction.atomic
+def submission_get_or_create(*, actor, nomination_round, unit):
+    _require_unit_scope(actor, unit)
+    return _submission_for(nomination_round=nomination_round, unit=unit, actor=actor)
+
+
+@transaction.atomic
+def submission_update(*, actor, submission, memo_number, memo_date):
+    submission = UnitSubmission.objects.select_for_update().select_related("unit", "round").get(pk=submission.pk)
+    _require_unit_scope(actor, submission.unit)
+    if submission.round.status != RoundStatus.OPEN and not (actor is None or actor.is_office):
+        raise ValidationError(_("Đợt đề nghị đã đóng: không sửa tờ trình được nữa."))
+    before = snapshot(submission, ["memo_number", "memo_date"])
+    submission.memo_number = nfc(memo_number or "")
+    submission.memo_date = memo_date
+    submission.full_clean()
+    submission.save()
+    changes = diff(before, snapshot(submission, ["memo_number", "memo_date"]))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=submission, changes=changes)
+    return submission
+
+
+@transaction.atomic
+def document_add(*, actor, submission, kind, uploaded_file, nomination=None):
+    submission = UnitSubmission.objects.select_related("unit", "round").get(pk=submission.pk)
+    _require_unit_scope(actor, submission.unit)
+    if submission.round.status != RoundStatus.OPEN and not (actor is None or actor.is_office):
+        raise ValidationError(_("Đợt đề nghị đã đóng: không bổ sung tài liệu được nữa."))
+    validate_document(uploaded_file)
+    document = SubmissionDocument(submission=submission, nomination=nomination, kind=kind,
+                                  original_name=nfc(os.path.basename(uploaded_file.name))[:255], size=uploaded_file.size,
+                                  uploaded_by=_actor(actor))
+    document.file = uploaded_file
+    document.full_clean(exclude=["file"])
+    document.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=document,
+                 changes={"kind": [None, kind], "original_name": [None, document.original_name]})
+    return document
+
+
+@transaction.atomic
+def document_delete(*, actor, document):
+    document = SubmissionDocument.objects.select_related("submission__unit", "submission__round").get(pk=document.pk)
+    _require_unit_scope(actor, document.submission.unit)
+    if document.submission.round.status != RoundStatus.OPEN and not (actor is None or actor.is_office):
+        raise ValidationError(_("Đợt đề nghị đã đóng: không xoá tài liệu được nữa."))
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=document, changes={"original_name": [document.original_name, None]})
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# ---------------------------------------------------------------- nominations: content
+
+def _check_initiatives(person, initiatives):
+    initiatives = list(initiatives or [])
+    if initiatives and (person is None or any(i.person_id != person.pk for i in initiatives)):
+        raise ValidationError({"initiatives": _("Chỉ gắn sáng kiến, đề tài của chính cá nhân được đề nghị.")})
+    return initiatives
+
+
+@transaction.atomic
+def nomination_create(*, actor, nomination_round, unit, person=None, subject_unit=None, title=None, form=None,
+                      achievement_summary="", initiatives=(), override_reason="", batch_rest=()):
+    """Add a nomination to ``unit``'s submission in the round (created on first use).
+
+    ``batch_rest``: nominations of the same import still to be saved, so the rules judge the list as a whole.
+    """
+    _require_unit_scope(actor, unit)
+    lock_for_rules(nomination_round)
+    nomination_round = NominationRound.objects.get(pk=nomination_round.pk)
+    submission = _submission_for(nomination_round=nomination_round, unit=unit, actor=actor)
+    initiatives = _check_initiatives(person, initiatives)
+    nomination = Nomination(round=nomination_round, submission=submission, person=person, unit=subject_unit, title=title,
+                            form=form, achievement_summary=nfc_multiline(achievement_summary or ""), created_by=_actor(actor))
+    nomination._override_reason = nfc_multiline(override_reason or "")
+    nomination._batch_rest = list(batch_rest)
+    nomination.full_clean()
+    nomination.save()
+    nomination.initiatives.set(initiatives)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=nomination, changes=diff({}, snapshot(nomination, NOMINATION_FIELDS)))
+    _record_overrides(nomination, nomination._warnings, override_reason, actor)
+    return nomination
+
+
+@transaction.atomic
+def nomination_update(*, actor, nomination, person=None, subject_unit=None, title=None, form=None, achievement_summary="",
+                      initiatives=(), override_reason=""):
+    lock_for_rules(nomination.round, nomination.submission)
+    nomination = Nomination.objects.select_for_update(of=("self",)).select_related(
+        "round", "submission__unit").get(pk=nomination.pk)
+    _require_unit_scope(actor, nomination.submission.unit)
+    if not nomination.is_editable:
+        raise ValidationError(_("Đề nghị ở trạng thái “%(state)s” không sửa được.") % {"state": nomination.get_state_display()})
+    if nomination.round.status != RoundStatus.OPEN:
+        raise ValidationError(_("Đợt đề nghị “%(round)s” không còn nhận hồ sơ.") % {"round": nomination.round})
+    before = snapshot(nomination, NOMINATION_FIELDS)
+    initiatives = _check_initiatives(person, initiatives)
+    nomination.person, nomination.unit, nomination.title, nomination.form = person, subject_unit, title, form
+    nomination.achievement_summary = nfc_multiline(achievement_summary or "")
+    nomination._override_reason = nfc_multiline(override_reason or "")
+    nomination._warnings = []
+    nomination.full_clean()
+    nomination.save()
+    nomination.initiatives.set(initiatives)
+    changes = diff(before, snapshot(nomination, NOMINATION_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=nomination, changes=changes)
+    _record_overrides(nomination, nomination._warnings, override_reason, actor)
+    return nomination
+
+
+@transaction.atomic
+def nomination_admin_save(*, actor, nomination, override_reason=""):
+    """Save a nomination edited in the Django admin (already validated by its form): locked, re-validated, audited."""
+    _require_office(actor)
+    lock_for_rules(nomination.round, nomination.submission if nomination.submission_id else None)
+    created = nomination.pk is None
+    before = {} if created else snapshot(Nomination.objects.get(pk=nomination.pk), NOMINATION_FIELDS)
+    nomination._override_reason = nfc_multiline(override_reason or "")
+    nomination._warnings = []
+    nomination.achievement_summary = nfc_multiline(nomination.achievement_summary or "")
+    if created:
+        nomination.created_by = _actor(actor)
+    nomination.full_clean()
+    nomination.save()
+    audit_record(actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=nomination,
+                 changes=diff(before, snapshot(nomination, NOMINATION_FIELDS)))
+    _record_overrides(nomination, nomination._warnings, override_reason, actor)
+    return nomination
+
+
+@transaction.atomic
+def nomination_delete(*, actor, nomination):
+    """Drafts only: anything sent stays in the record (returned, refused…)."""
+    nomination = Nomination.objects.select_related("submission__unit").get(pk=nomination.pk)
+    _require_unit_scope(actor, nomination.submission.unit)
+    if nomination.state != S.DRAFT:
+        raise ValidationError(_("Chỉ xoá được đề nghị ở trạng thái nháp."))
+    for document in nomination.documents.all():
+        document_delete(actor=actor, document=document)
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=nomination, changes=diff(snapshot(nomination, NOMINATION_FIELDS), {
+        k: None for k in NOMINATION_FIELDS}))
+    nomination.initiatives.clear()
+    nomination.delete()
+
+
+# ---------------------------------------------------------------- nominations: the workflow
+
+def _check_move(actor, nomination, to_state):
+    if to_state not in TRANSITIONS.get(nomination.state, set()):
+        raise ValidationError(_("%(n)s: không chuyển được từ “%(a)s” sang “%(b)s”.")
+                              % {"n": nomination, "a": S(nomination.state).label, "b": S(to_state).label})
+    if actor is None:
+        return
+    if to_state in UNIT_MOVES:
+        _require_unit_scope(actor, nomination.submission.unit)
+    else:
+        _require_office(actor)
+
+
+def _transition_all(*, actor, nominations, to_state, reason="", override_reason="", decision=None):
+    """The one place where nomination states change: checks the move, the reason, the rules of the stage."""
+    if not nominations:
+        raise ValidationError(_("Chưa chọn đề nghị nào."))
+    lock_for_rules(nominations[0].round)
+    pks = [n.pk for n in nominations]
+    locked = {n.pk: n for n in Nomination.objects.select_for_update(of=("self",)).filter(pk__in=pks).select_related(
+        "round", "submission__unit", "person", "unit", "title", "form")}
+    nominations = [locked[pk] for pk in pks]
+    reason = nfc_multiline(reason or "")
+    for n in nominations:
+        _check_move(actor, n, to_state)
+    if to_state in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("Hãy ghi lý do.")})
+    if to_state in UNIT_MOVES:
+        closed = [n for n in nominations if n.round.status != RoundStatus.OPEN]
+        if closed:
+            raise ValidationError(_("Đợt đề nghị “%(round)s” không còn nhận hồ sơ.") % {"round": closed[0].round})
+    warnings = {}
+    stage = RULE_STAGE.get(to_state)
+    if stage:
+        override_reason = nfc_multiline(override_reason or "")
+        overridden = {}
+        for n_pk, code in RuleOverride.objects.filter(nomination_id__in=pks).values_list("nomination_id", "rule__code"):
+            overridden.setdefault(n_pk, set()).add(code)
+        errors = []
+        for n, violations in zip(nominations, evaluate(nominations, stage=stage), strict=True):
+            errors += [f"{n.subject} – {n.award}: {message}"
+                       for message in errors_of(violations, None if override_reason else overridden.get(n.pk, set()))]
+            warnings[n.pk] = [v for v in violations if not v.blocking]
+        if errors:
+            raise ValidationError(errors, code="rule")
+    if to_state == S.DECIDED and not (decision and decision.get("decision_number") and decision.get("decision_date")):
+        raise ValidationError(_("Hãy ghi số và ngày quyết định khen thưởng."))
+    for n in nominations:
+        from_state = n.state
+        n.state = to_state
+        if to_state in REASON_REQUIRED:
+            n.last_reason = reason
+        n.full_clean()
+        n.save(update_fields=["state", "last_reason", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.TRANSITION, obj=n, from_state=from_state, to_state=to_state, reason=reason)
+        if warnings.get(n.pk):
+            _record_overrides(n, warnings[n.pk], override_reason, actor)
+        if to_state == S.DECIDED:
+            award_record_create(actor=actor, person=n.person, unit=n.unit, title=n.title, form=n.form, year=n.round.year,
+                                kind=n.round.kind, nomination=n, **decision)
+    return nominations
+
+
+@transaction.atomic
+def nomination_transition(*, actor, nomination, to_state, reason="", override_reason="", decision=None):
+    return _transition_all(actor=actor, nominations=[nomination], to_state=to_state, reason=reason,
+                           override_reason=override_reason, decision=decision)[0]
+
+
+@transaction.atomic
+def nominations_bulk_transition(*, actor, nominations, to_state, reason="", override_reason=""):
+    """Office vetting of several nominations at once: all move or none (errors name each nomination)."""
+    return _transition_all(actor=actor, nominations=list(nominations), to_state=to_state, reason=reason,
+                           override_reason=override_reason)
+
+
+def nomination_submit(*, actor, nomination, override_reason=""):
+    to_state = S.RESUBMITTED if nomination.state == S.RETURNED else S.SUBMITTED
+    return nomination_transition(actor=actor, nomination=nomination, to_state=to_state, override_reason=override_reason)
+
+
+def nomination_return(*, actor, nomination, reason):
+    return nomination_transition(actor=actor, nomination=nomination, to_state=S.RETURNED, reason=reason)
+
+
+def nomination_vet(*, actor, nomination, passed, reason="", override_reason=""):
+    return nomination_transition(actor=actor, nomination=nomination, to_state=S.VETTED_PASS if passed else S.VETTED_FAIL,
+                                 reason=reason, override_reason=override_reason)
+
+
+@transaction.atomic
+def submission_submit(*, actor, submission, override_reason=""):
+    """Send the unit's list: drafts become “đã gửi”, returned ones “đã gửi lại”; the list is judged as a whole."""
+    submission = UnitSubmission.objects.select_related("unit", "round").get(pk=submission.pk)
+    _require_unit_scope(actor, submission.unit)
+    if not submission.memo_number or not submission.memo_date:
+        raise ValidationError(_("Hãy ghi số và ngày tờ trình của đơn vị trước khi gửi danh sách."))
+    drafts = list(submission.nominations.filter(state=S.DRAFT).order_by("pk"))
+    returned = list(submission.nominations.filter(state=S.RETURNED).order_by("pk"))
+    if not drafts and not returned:
+        raise ValidationError(_("Không có đề nghị nào ở trạng thái nháp hoặc trả lại để gửi."))
+    sent = []
+    if drafts:
+        sent += _transition_all(actor=actor, nominations=drafts, to_state=S.SUBMITTED, override_reason=override_reason)
+    if returned:
+        sent += _transition_all(actor=actor, nominations=returned, to_state=S.RESUBMITTED, override_reason=override_reason)
+    submission = UnitSubmission.objects.select_for_update().get(pk=submission.pk)
+    submission.submitted_at = timezone.now()
+    submission.submitted_by = _actor(actor)
+    submission.save(update_fields=["submitted_at", "submitted_by"])
+    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=submission, to_state="submitted",
+                 reason=_("Gửi %(n)s đề nghị") % {"n": len(sent)})
+    return sent
+
+
+# ---------------------------------------------------------------- award history and initiatives
+
+@transaction.atomic
+def award_record_create(*, actor, year, kind=AwardType.ANNUAL, person=None, unit=None, title=None, form=None, decision_number="",
+                        decision_date=None, issuer="", note="", nomination=None):
+    _require_office(actor)
+    record = AwardRecord(person=person, unit=unit, title=title, form=form, year=year, kind=kind,
+                         decision_number=nfc(decision_number or ""), decision_date=decision_date, issuer=nfc(issuer or ""),
+                         note=nfc_multiline(note or ""), nomination=nomination)
+    record.full_clean()
+    record.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=record, changes=diff({}, snapshot(record, AWARD_FIELDS)))
+    return record
+
+
+@transaction.atomic
+def award_record_update(*, actor, record, **values):
+    _require_office(actor)
+    record = AwardRecord.objects.select_for_update().get(pk=record.pk)
+    before = snapshot(record, AWARD_FIELDS)
+    for name in AWARD_FIELDS:
+        if name in values:
+            value = values[name]
+            if name in ("decision_number", "issuer"):
+                value = nfc(value or "")
+            elif name == "note":
+                value = nfc_multiline(value or "")
+            setattr(record, name, value)
+    record.full_clean()
+    record.save()
+    changes = diff(before, snapshot(record, AWARD_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=record, changes=changes)
+    return record
+
+
+@transaction.atomic
+def award_record_delete(*, actor, record, reason):
+    _require_office(actor)
+    if not nfc_multiline(reason or ""):
+        raise ValidationError({"reason": _("Hãy ghi lý do xoá.")})
+    if record.nomination_id:
+        raise ValidationError(_("Khen thưởng này sinh ra từ một quyết định trong hệ thống: không xoá được."))
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=record, changes=diff(snapshot(record, AWARD_FIELDS), {
+        k: None for k in AWARD_FIELDS}), reason=nfc_multiline(reason))
+    record.delete()
+
+
+@transaction.atomic
+def initiative_create(*, actor, person, title, year, kind, scope, recognised_on=None, decision_number=""):
+    _require_office(actor)
+    initiative = Initiative(person=person, title=nfc(title), year=year, kind=kind, scope=scope, recognised_on=recognised_on,
+                            decision_number=nfc(decision_number or ""))
+    initiative.full_clean()
+    initiative.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=initiative,
+                 changes=diff({}, snapshot(initiative, ["person", "title", "year", "kind", "scope"])))
+    return initiative
+
+
+DOCUMENT_KINDS_PER_NOMINEE = {DocumentKind.ACHIEVEMENT_REPORT, DocumentKind.INITIATIVE}

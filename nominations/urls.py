@@ -1,3 +1,39 @@
+from django.urls import path
+
+from . import views
+
 app_name = "nominations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.nomination_list, name="nomination_list"),
+    path("xuat-excel/", views.nomination_export, name="nomination_export"),
+    path("<int:pk>/", views.nomination_detail, name="nomination_detail"),
+    path("<int:pk>/sua/", views.nomination_edit, name="nomination_edit"),
+    path("<int:pk>/xoa/", views.nomination_delete, name="nomination_delete"),
+    path("<int:pk>/chuyen/<str:to_state>/", views.nomination_transition, name="nomination_transition"),
+    path("dot/", views.round_list, name="round_list"),
+    path("dot/them/", views.round_form, name="round_create"),
+    path("dot/<int:pk>/", views.round_detail, name="round_detail"),
+    path("dot/<int:pk>/sua/", views.round_form, name="round_edit"),
+    path("dot/<int:pk>/trang-thai/<str:status>/", views.round_status, name="round_status"),
+    path("dot/<int:pk>/don-vi/<int:unit_pk>/", views.submission_detail, name="submission_detail"),
+    path("dot/<int:pk>/don-vi/<int:unit_pk>/them/", views.nomination_create, name="nomination_create"),
+    path("dot/<int:pk>/don-vi/<int:unit_pk>/kiem-tra/", views.nomination_check, name="nomination_check"),
+    path("dot/<int:pk>/don-vi/<int:unit_pk>/gui/", views.submission_submit, name="submission_submit"),
+    path("dot/<int:pk>/don-vi/<int:unit_pk>/tai-lieu/", views.document_upload, name="document_upload"),
+    path("dot/<int:pk>/don-vi/<int:unit_pk>/nhap-excel/", views.nomination_import, name="nomination_import"),
+    path("dot/<int:pk>/don-vi/<int:unit_pk>/mau-excel/", views.nomination_import_template, name="nomination_import_template"),
+    path("tai-lieu/<int:pk>/", views.document_download, name="document_download"),
+    path("tai-lieu/<int:pk>/xoa/", views.document_delete, name="document_delete"),
+    path("tham-dinh/", views.vetting_queue, name="vetting_queue"),
+    path("tham-dinh/xac-nhan/", views.vetting_bulk, name="vetting_bulk"),
+    path("khen-thuong/", views.award_list, name="award_list"),
+    path("khen-thuong/xuat-excel/", views.award_export, name="award_export"),
+    path("khen-thuong/them/", views.award_create, name="award_create"),
+    path("khen-thuong/<int:pk>/xoa/", views.award_delete, name="award_delete"),
+    path("khen-thuong/nhap-excel/", views.award_import, name="award_import"),
+    path("khen-thuong/mau-excel/", views.award_import_template, name="award_import_template"),
+    path("sang-kien/", views.initiative_list, name="initiative_list"),
+    path("sang-kien/them/", views.initiative_create, name="initiative_create"),
+    path("quy-dinh/", views.rule_list, name="rule_list"),
+]

@@ -11,6 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, print_logins=False, **options):
         seed_demo(stdout=self.stdout)
+        from nominations.demo import seed_demo_nominations
+
+        seed_demo_nominations(stdout=self.stdout)
         if print_logins:
             self.stdout.write("\nTài khoản thử (tên đăng nhập / mật khẩu / vai trò):")
             for username, password, role, unit in demo_logins():

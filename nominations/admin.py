@@ -1,0 +1,136 @@
+"""Django admin of the nominations app. Writes go through the same validation as every other
+path: model ``clean()`` runs the rules engine, and nominations are saved by a service."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from tdkt.audit import audit_record
+from tdkt.enums import AuditAction
+
+from . import services
+from .models import (
+    AwardRecord,
+    BaseSalary,
+    BonusCoefficient,
+    CommendationForm,
+    EmulationTitle,
+    Initiative,
+    Nomination,
+    NominationRound,
+    Rule,
+    RuleOverride,
+    SubmissionDocument,
+    UnitSubmission,
+)
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Admin writes leave the same audit trail as the services."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changes = {name: [form.initial.get(name), form.cleaned_data.get(name)] for name in form.changed_data}
+        audit_record(actor=request.user, action=AuditAction.UPDATE if change else AuditAction.CREATE, obj=obj,
+                     changes={k: [str(a) if a is not None else None, str(b) if b is not None else None] for k, (a, b) in changes.items()})
+
+
+@admin.register(EmulationTitle, CommendationForm)
+class AwardKindAdmin(AuditedAdmin):
+    list_display = ["code", "name", "subject_kind", "authority", "counts_as_merit", "active"]
+    list_filter = ["subject_kind", "authority", "active"]
+
+
+@admin.register(BonusCoefficient)
+class BonusCoefficientAdmin(AuditedAdmin):
+    list_display = ["__str__", "subject_kind", "effective_from", "effective_to"]
+
+
+@admin.register(BaseSalary)
+class BaseSalaryAdmin(AuditedAdmin):
+    list_display = ["__str__", "legal_basis"]
+
+
+@admin.register(Rule)
+class RuleAdmin(AuditedAdmin):
+    list_display = ["code", "name", "severity", "active", "effective_from", "effective_to"]
+    list_filter = ["active", "severity"]
+    search_fields = ["code", "name", "legal_basis"]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(AuditedAdmin):
+    list_display = ["title", "person", "kind", "scope", "year"]
+    list_filter = ["kind", "scope", "year"]
+    search_fields = ["title", "person__full_name"]
+    raw_id_fields = ["person"]
+
+
+@admin.register(AwardRecord)
+class AwardRecordAdmin(AuditedAdmin):
+    list_display = ["__str__", "year", "kind", "decision_number", "decision_date"]
+    list_filter = ["kind", "year", "title", "form"]
+    list_select_related = ["person", "unit", "title", "form"]
+    search_fields = ["person__full_name", "unit__name", "decision_number"]
+    raw_id_fields = ["person", "unit", "nomination"]
+
+
+@admin.register(NominationRound)
+class NominationRoundAdmin(AuditedAdmin):
+    list_display = ["name", "kind", "year", "reference_date", "deadline", "status"]
+    list_filter = ["kind", "status", "year"]
+
+
+@admin.register(UnitSubmission)
+class UnitSubmissionAdmin(AuditedAdmin):
+    list_display = ["__str__", "memo_number", "memo_date", "submitted_at"]
+    list_select_related = ["round", "unit"]
+
+
+@admin.register(SubmissionDocument)
+class SubmissionDocumentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "kind", "submission", "uploaded_at"]
+    readonly_fields = ["file", "original_name", "size", "uploaded_by"]
+
+    def has_add_permission(self, request):
+        return False  # uploads go through the checked form of the submission page
+
+
+class NominationAdminForm(forms.ModelForm):
+    override_reason = forms.CharField(label=_("Lý do vượt cảnh báo"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                      help_text=_("Bắt buộc khi quy định ở mức cảnh báo bị vi phạm."))
+
+    class Meta:
+        model = Nomination
+        fields = ["round", "submission", "person", "unit", "title", "form", "achievement_summary", "initiatives"]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance._override_reason = cleaned.get("override_reason", "")
+        return cleaned
+
+
+@admin.register(Nomination)
+class NominationAdmin(admin.ModelAdmin):
+    form = NominationAdminForm
+    list_display = ["id", "person", "unit", "title", "form", "round", "submission", "state"]
+    list_select_related = ["person", "unit", "title", "form", "round", "submission__unit", "submission__round"]
+    list_filter = ["state", "round", "title", "form"]
+    search_fields = ["person__full_name", "unit__name"]
+    raw_id_fields = ["person", "unit", "submission", "initiatives"]
+    readonly_fields = ["state", "last_reason"]
+
+    def save_model(self, request, obj, form, change):
+        services.nomination_admin_save(actor=request.user, nomination=obj, override_reason=form.cleaned_data.get("override_reason", ""))
+
+
+@admin.register(RuleOverride)
+class RuleOverrideAdmin(admin.ModelAdmin):
+    list_display = ["rule", "nomination", "created_by", "created_at"]
+    list_select_related = ["rule", "nomination__person", "nomination__unit", "nomination__title", "nomination__form", "created_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

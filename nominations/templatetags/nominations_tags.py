@@ -1,0 +1,42 @@
+from django import template
+
+from nominations.selectors import awards_for_subject
+
+register = template.Library()
+
+
+@register.simple_tag
+def awards_for(subject):
+    """{% awards_for person as awards %}: award history of a person or unit, newest first (one query)."""
+    return list(awards_for_subject(subject))
+
+
+@register.filter
+def severity_class(violation):
+    return "msg-error" if violation.blocking else "msg-warning"
+
+
+@register.filter
+def state_label(value):
+    from nominations.enums import NominationState, RoundStatus
+
+    for choices in (NominationState, RoundStatus):
+        if value in choices.values:
+            return choices(value).label
+    return value
+
+
+@register.filter
+def as_json(value):
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+@register.filter
+def intdot(value):
+    """2340000 → "2.340.000" (Vietnamese thousands separator)."""
+    try:
+        return f"{int(value):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return value

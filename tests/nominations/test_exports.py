@@ -1,0 +1,91 @@
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from nominations.exports import NominationListExporter
+from nominations.models import AwardRecord, Nomination
+from tdkt import exports
+from tdkt.exports import render_xlsx as to_xlsx
+from tests.factories import PersonFactory
+from tests.factories.nominations import AwardFactory, NominationFactory, title
+
+pytestmark = pytest.mark.integration
+
+
+def read(content):
+    return load_workbook(io.BytesIO(content))
+
+
+def nominations():
+    return Nomination.objects.select_related("round", "submission__unit", "person", "unit", "title", "form").order_by("pk")
+
+
+def test_the_nomination_list_export_with_formula_safe_cells(sub_a):
+    tricky = PersonFactory(unit=sub_a.unit, full_name="=HYPERLINK(\"http://x\",\"bấm\")", date_of_birth=datetime.date(1980, 1, 5))
+    NominationFactory(submission=sub_a, person=tricky, achievement_summary="+84 912 345 678\x07 gọi ngay")
+    NominationFactory(submission=sub_a, person=PersonFactory(unit=sub_a.unit, full_name="Lê Văn Bình"),
+                      achievement_summary="@SUM(1+1)", last_reason="-1")
+    sheet = read(to_xlsx(NominationListExporter(nominations())))["Danh sách đề nghị khen thưởng"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
+    assert rows[0][0] == "Danh sách đề nghị khen thưởng"
+    assert rows[1] == ("STT", "Họ và tên / Tên tập thể", "Ngày sinh", "Chức vụ", "Đơn vị đề nghị", "Danh hiệu / Hình thức", "Đợt đề nghị",
+                       "Năm", "Trạng thái", "Tóm tắt thành tích", "Lý do trả lại, không đạt")
+    assert rows[2][:2] == (1, '=HYPERLINK("http://x","bấm")')
+    assert rows[2][2] == datetime.datetime(1980, 1, 5)
+    assert rows[2][4:] == ("Phòng Quản lý khoa học", "Lao động tiên tiến", "Tổng kết năm 2025", 2025, "Nháp", "+84 912 345 678 gọi ngay", None)
+    assert rows[3][9:] == ("@SUM(1+1)", "-1")
+    # nothing is a formula: every text cell that looks like one is stored as text
+    cells = [c for row in sheet.iter_rows(min_row=4) for c in row if isinstance(c.value, str)]
+    assert {c.data_type for c in cells} == {"s"}
+
+
+def test_exports_use_a_write_only_workbook(sub_a, monkeypatch):
+    seen = []
+    real = exports.Workbook
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(exports, "Workbook", spy)
+    to_xlsx(NominationListExporter(nominations()))
+    assert seen == [{"write_only": True}]
+
+
+def test_the_export_view_follows_the_filters_and_the_scope(client, head_a, sub_a, sub_b):
+    NominationFactory(submission=sub_a, person=PersonFactory(unit=sub_a.unit, full_name="Trần Thị Ánh"))
+    NominationFactory(submission=sub_a, person=PersonFactory(unit=sub_a.unit, full_name="Ngô Thu Ngọc"), title=title("CSTDCS"))
+    NominationFactory(submission=sub_b, person=PersonFactory(unit=sub_b.unit, full_name="Lê Văn Bảo"))
+    client.force_login(head_a)
+    response = client.get(reverse("nominations:nomination_export"), {"award": f"t:{title('LDTT').pk}"})
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"] == 'attachment; filename="de-nghi-khen-thuong.xlsx"'
+    names = [row[1] for row in read(response.content).active.iter_rows(min_row=5, values_only=True)]
+    assert names == ["Trần Thị Ánh"]
+    response = client.get(reverse("nominations:nomination_export"), {"unit": sub_b.unit_id})
+    # another unit in the filter is not a valid choice for a unit head: still only their own rows
+    assert [row[1] for row in read(response.content).active.iter_rows(min_row=5, values_only=True)] == ["Trần Thị Ánh", "Ngô Thu Ngọc"]
+
+
+def test_the_award_history_export(client, office_user, person_a):
+    AwardFactory(person=person_a, year=2023, decision_number="05/QĐ-SKHCN", decision_date=datetime.date(2024, 1, 5))
+    AwardFactory(person=None, unit=person_a.unit, title=title("TTLDTT"), year=2023)
+    client.force_login(office_user)
+    response = client.get(reverse("nominations:award_export"), {"year": 2023})
+    rows = list(read(response.content).active.iter_rows(min_row=5, values_only=True))
+    assert [(r[1], r[2], r[3], r[4], r[5]) for r in rows] == [
+        ("Trần Thị Ánh", "Phòng Quản lý khoa học", "Lao động tiên tiến", 2023, "Tổng kết năm"),
+        ("Phòng Quản lý khoa học", "Phòng Quản lý khoa học", "Tập thể lao động tiên tiến", 2023, "Tổng kết năm")]
+    assert AwardRecord.objects.count() == 2
+
+
+def test_the_nomination_list_also_exports_as_pdf(client, head_a, sub_a):
+    NominationFactory(submission=sub_a, person=PersonFactory(unit=sub_a.unit, full_name="Trần Thị Ánh"))
+    client.force_login(head_a)
+    response = client.get(reverse("nominations:nomination_export"), {"dinh-dang": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="de-nghi-khen-thuong.pdf"'
+    assert response.content.startswith(b"%PDF")

@@ -1,0 +1,273 @@
+import datetime
+import io
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import Workbook
+
+from nominations.models import AwardRecord, Nomination, RuleOverride
+from tdkt.models import AuditEvent
+from tests.factories import PersonFactory, UnitFactory, UserFactory
+from tests.factories.nominations import AwardFactory, InitiativeFactory, NominationFactory, SubmissionFactory, staff, title
+
+pytestmark = pytest.mark.integration
+
+
+def text(response):
+    return response.content.decode()
+
+
+def no_inline_code(body):
+    assert "style=" not in body
+    assert not re.search(r"<script(?![^>]*\bsrc=)", body)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(role="admin", is_staff=True, is_superuser=True)
+
+
+# ---------------------------------------------------------------- every page renders, without inline code
+
+def test_every_page_renders_for_the_office(client, office_user, sub_a, person_a):
+    nomination = NominationFactory(submission=sub_a, person=person_a, state="submitted")
+    AwardFactory(person=person_a, year=2023)
+    InitiativeFactory(person=person_a)
+    client.force_login(office_user)
+    r, u = sub_a.round_id, sub_a.unit_id
+    for url in [
+        reverse("nominations:round_list"), reverse("nominations:round_detail", args=[r]), reverse("nominations:round_create"),
+        reverse("nominations:round_edit", args=[r]), reverse("nominations:round_status", args=[r, "closed"]),
+        reverse("nominations:submission_detail", args=[r, u]), reverse("nominations:nomination_create", args=[r, u]),
+        reverse("nominations:nomination_import", args=[r, u]), reverse("nominations:submission_submit", args=[r, u]),
+        reverse("nominations:nomination_list"), reverse("nominations:nomination_detail", args=[nomination.pk]),
+        reverse("nominations:nomination_transition", args=[nomination.pk, "returned"]),
+        reverse("nominations:vetting_queue"), reverse("nominations:award_list"), reverse("nominations:award_create"),
+        reverse("nominations:award_import"), reverse("nominations:initiative_list"), reverse("nominations:initiative_create"),
+        reverse("nominations:rule_list"), reverse("movements:person_detail", args=[person_a.pk]),
+        reverse("movements:unit_detail", args=[sub_a.unit_id]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        no_inline_code(text(response))
+
+
+def test_person_and_unit_pages_show_the_award_history(client, office_user, person_a):
+    AwardFactory(person=person_a, year=2023, decision_number="05/QĐ-SKHCN", decision_date=datetime.date(2024, 1, 5))
+    AwardFactory(person=person_a, year=2024, title=title("CSTDCS"), kind="thematic")
+    AwardFactory(person=None, unit=person_a.unit, title=title("TTLDTT"), year=2023)
+    client.force_login(office_user)
+    body = text(client.get(reverse("movements:person_detail", args=[person_a.pk])))
+    assert "Lịch sử khen thưởng" in body
+    assert "Số 05/QĐ-SKHCN ngày 05/01/2024" in body
+    assert "không tính điều kiện" in body  # the thematic award (R7)
+    body = text(client.get(reverse("movements:unit_detail", args=[person_a.unit_id])))
+    assert "Tập thể lao động tiên tiến" in body
+
+
+# ---------------------------------------------------------------- the form write path and instant feedback
+
+def _post_nomination(client, sub, person, **extra):
+    return client.post(reverse("nominations:nomination_create", args=[sub.round_id, sub.unit_id]),
+                       {"subject_kind": "person", "person": person.pk, "award": f"t:{title('LDTT').pk}",
+                        "achievement_summary": "Hoàn thành tốt nhiệm vụ", **extra})
+
+
+def test_the_form_blocks_the_leader_that_crosses_40_percent(client, head_a, sub_a):
+    for p in staff(sub_a.unit, 1):
+        NominationFactory(submission=sub_a, person=p)
+    leader = staff(sub_a.unit, 1, leader=True)[0]
+    client.force_login(head_a)
+    response = _post_nomination(client, sub_a, leader)
+    assert response.status_code == 200
+    assert "R1 – Tỷ lệ cá nhân lãnh đạo, quản lý: Phòng Quản lý khoa học, năm 2025: 1/2 cá nhân là lãnh đạo, quản lý (50,0%) &gt; 40%" \
+        in text(response)
+    assert Nomination.objects.count() == 1
+    worker = staff(sub_a.unit, 1)[0]
+    assert _post_nomination(client, sub_a, worker).status_code == 302
+    assert _post_nomination(client, sub_a, leader).status_code == 302  # 1 of 3 now
+    assert Nomination.objects.count() == 3
+
+
+def test_instant_rule_feedback_is_a_partial(client, head_a, sub_a):
+    leader = staff(sub_a.unit, 1, leader=True)[0]
+    client.force_login(head_a)
+    url = reverse("nominations:nomination_check", args=[sub_a.round_id, sub_a.unit_id])
+    response = client.post(url, {"subject_kind": "person", "person": leader.pk, "award": f"t:{title('LDTT').pk}"}, HTTP_HX_REQUEST="true")
+    body = text(response)
+    assert "<html" not in body
+    assert "1/1 cá nhân là lãnh đạo, quản lý (100,0%) &gt; 40% (tối đa 0 người)" in body
+    worker = staff(sub_a.unit, 1)[0]
+    body = text(client.post(url, {"subject_kind": "person", "person": worker.pk, "award": f"t:{title('LDTT').pk}"}, HTTP_HX_REQUEST="true"))
+    assert "Đạt các quy định kiểm tra." in body
+    assert text(client.post(url, {"subject_kind": "person"}, HTTP_HX_REQUEST="true")).strip() == ""
+
+
+def test_a_warning_is_overridden_from_the_form_with_a_reason(client, office_user, sub_a, sub_b):
+    person = staff(sub_a.unit, 1)[0]
+    NominationFactory(submission=sub_b, person=person, title=title("CSTDCS"))
+    client.force_login(office_user)
+    response = _post_nomination(client, sub_a, person)
+    assert "(Cảnh báo: ghi lý do vượt cảnh báo để tiếp tục.)" in text(response)
+    assert _post_nomination(client, sub_a, person, override_reason="Đã xác minh").status_code == 302
+    assert RuleOverride.objects.get().reason == "Đã xác minh"
+
+
+def test_the_round_gauges_refresh_as_a_partial(client, office_user, sub_a):
+    NominationFactory(submission=sub_a, person=staff(sub_a.unit, 1, leader=True)[0])
+    client.force_login(office_user)
+    body = text(client.get(reverse("nominations:round_detail", args=[sub_a.round_id]), HTTP_HX_REQUEST="true"))
+    assert body.lstrip().startswith('<section id="gauges"')
+    assert "1/1 <small>(100,0%)</small>" in body
+
+
+# ---------------------------------------------------------------- the admin write path
+
+def test_the_admin_runs_the_rules_too(client, admin_user, sub_a):
+    unrated = PersonFactory(unit=sub_a.unit, full_name="Ngô Văn Mới")
+    client.force_login(admin_user)
+    data = {"round": sub_a.round_id, "submission": sub_a.pk, "person": unrated.pk, "title": title("LDTT").pk,
+            "achievement_summary": "x", "override_reason": ""}
+    response = client.post(reverse("admin:nominations_nomination_add"), data)
+    assert response.status_code == 200
+    assert "R4 – Điều kiện danh hiệu, hình thức khen thưởng: Ngô Văn Mới chưa đủ điều kiện “Lao động tiên tiến”: chưa có xếp loại " \
+           "chất lượng năm 2025" in text(response)
+    assert Nomination.objects.count() == 0
+    staff_member = staff(sub_a.unit, 1)[0]
+    response = client.post(reverse("admin:nominations_nomination_add"), {**data, "person": staff_member.pk})
+    assert response.status_code == 302
+    created = Nomination.objects.get()
+    assert AuditEvent.objects.filter(content_type__model="nomination", object_id=str(created.pk), actor=admin_user).count() == 1
+
+
+def test_the_admin_changelist_renders(client, admin_user, sub_a):
+    NominationFactory(submission=sub_a)
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:nominations_nomination_changelist")).status_code == 200
+    assert client.get(reverse("admin:nominations_rule_changelist")).status_code == 200
+
+
+# ---------------------------------------------------------------- import through the pages
+
+def _xlsx(rows):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    sheet.append(["STT", "Cá nhân / Tập thể", "Họ và tên / Tên tập thể", "Ngày sinh", "Danh hiệu / Hình thức", "Tóm tắt thành tích"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_import_preview_then_confirm(client, head_a, sub_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    a, b = staff(sub_a.unit, 2)
+    client.force_login(head_a)
+    url = reverse("nominations:nomination_import", args=[sub_a.round_id, sub_a.unit_id])
+    bad = SimpleUploadedFile("ds.xlsx", _xlsx([[1, "Cá nhân", a.full_name, None, "LĐTT", ""], [2, "Cá nhân", "Không Có Ai", None, "LĐTT", ""]]))
+    body = text(client.post(url, {"file": bad}))
+    assert "Dòng 3, cột C: không tìm thấy “Không Có Ai” trong Phòng Quản lý khoa học." in body
+    assert 'name="token"' not in body
+    good = SimpleUploadedFile("ds.xlsx", _xlsx([[1, "Cá nhân", a.full_name, None, "LĐTT", ""], [2, "Cá nhân", b.full_name, None, "LĐTT", ""]]))
+    body = text(client.post(url, {"file": good}))
+    assert "2 dòng hợp lệ." in body
+    token = re.search(r'name="token" value="([0-9a-f]+)"', body).group(1)
+    assert Nomination.objects.count() == 0
+    response = client.post(url, {"token": token})
+    assert response.status_code == 302
+    assert sorted(Nomination.objects.values_list("person__full_name", flat=True)) == sorted([a.full_name, b.full_name])
+    assert not list((tmp_path / "imports").rglob("*.xlsx"))
+    assert client.post(url, {"token": token}).status_code == 302  # a used token is gone
+    assert Nomination.objects.count() == 2
+
+
+def test_the_import_template_downloads(client, head_a, sub_a):
+    client.force_login(head_a)
+    response = client.get(reverse("nominations:nomination_import_template", args=[sub_a.round_id, sub_a.unit_id]))
+    assert response["Content-Disposition"] == 'attachment; filename="mau-de-nghi-QLKH.xlsx"'
+
+
+# ---------------------------------------------------------------- vetting
+
+def test_bulk_vetting_with_confirmation_and_reason(client, office_user, sub_a):
+    sent = [NominationFactory(submission=sub_a, person=p, state="submitted") for p in staff(sub_a.unit, 3)]
+    client.force_login(office_user)
+    ids = [n.pk for n in sent[:2]]
+    response = client.post(reverse("nominations:vetting_bulk"), {"ids": ids, "action": "returned"})
+    assert "Xác nhận thẩm định 2 đề nghị" in text(response)
+    assert Nomination.objects.filter(state="returned").count() == 0
+    response = client.post(reverse("nominations:vetting_bulk"), {"ids": ids, "action": "returned", "confirm": "1", "reason": ""})
+    assert "Hãy ghi lý do." in text(response)
+    response = client.post(reverse("nominations:vetting_bulk"), {"ids": ids, "action": "returned", "confirm": "1",
+                                                                 "reason": "Thiếu biên bản bình xét"})
+    assert response.status_code == 302
+    assert list(Nomination.objects.order_by("pk").values_list("state", "last_reason")) == [
+        ("returned", "Thiếu biên bản bình xét"), ("returned", "Thiếu biên bản bình xét"), ("submitted", "")]
+    response = client.post(reverse("nominations:vetting_bulk"), {"ids": [sent[2].pk], "action": "vetted_pass", "confirm": "1"})
+    assert response.status_code == 302
+    sent[2].refresh_from_db()
+    assert sent[2].state == "vetted_pass"
+
+
+def test_a_transition_page_returns_with_a_reason(client, office_user, sub_a):
+    nomination = NominationFactory(submission=sub_a, person=staff(sub_a.unit, 1)[0], state="submitted")
+    client.force_login(office_user)
+    url = reverse("nominations:nomination_transition", args=[nomination.pk, "returned"])
+    assert "Trường này là bắt buộc." in text(client.post(url, {"reason": ""}))
+    assert client.post(url, {"reason": "Bổ sung báo cáo"}).status_code == 302
+    nomination.refresh_from_db()
+    assert (nomination.state, nomination.last_reason) == ("returned", "Bổ sung báo cáo")
+    assert client.get(reverse("nominations:nomination_transition", args=[nomination.pk, "decided"])).status_code == 404
+
+
+def test_round_form_explains_what_is_missing(client, office_user):
+    client.force_login(office_user)
+    response = client.post(reverse("nominations:round_create"), {"name": "Chuyên đề chuyển đổi số", "kind": "thematic", "year": 2025,
+                                                                 "reference_date": "15/12/2025", "deadline": "20/12/2025"})
+    assert "Đợt chuyên đề phải gắn với một phong trào thi đua." in text(response)
+    response = client.post(reverse("nominations:round_create"), {"name": "Đột xuất", "kind": "ad_hoc", "year": 2025,
+                                                                 "reference_date": "15/09/2025"})
+    assert response.status_code == 302
+
+
+def test_document_upload_refuses_wrong_files(client, head_a, sub_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(head_a)
+    url = reverse("nominations:document_upload", args=[sub_a.round_id, sub_a.unit_id])
+    response = client.post(url, {"kind": "memo", "file": SimpleUploadedFile("a.exe", b"MZ")}, follow=True)
+    assert "Chỉ nhận tệp PDF, Word (.docx), Excel (.xlsx) hoặc ảnh (PNG, JPEG); tệp “a.exe” không được nhận." in text(response)
+    response = client.post(url, {"kind": "memo", "file": SimpleUploadedFile("tt.pdf", b"%PDF-1.4")}, follow=True)
+    assert "Đã tải lên “tt.pdf”." in text(response)
+
+
+# ---------------------------------------------------------------- bounded queries of the lists
+
+def _list_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_pages_do_not_grow_with_rows(client, office_user, sub_a):
+    client.force_login(office_user)
+    other = SubmissionFactory(round=sub_a.round, unit=UnitFactory())
+    for p in staff(sub_a.unit, 3):
+        NominationFactory(submission=sub_a, person=p, state="submitted")
+        AwardFactory(person=p, year=2022)
+    urls = [reverse("nominations:nomination_list"), reverse("nominations:vetting_queue"),
+            reverse("nominations:submission_detail", args=[sub_a.round_id, sub_a.unit_id]),
+            reverse("nominations:round_detail", args=[sub_a.round_id]), reverse("nominations:award_list")]
+    before = [_list_queries(client, url) for url in urls]
+    for p in staff(sub_a.unit, 12):
+        NominationFactory(submission=sub_a, person=p, state="submitted")
+        AwardFactory(person=p, year=2023)
+    for p in staff(other.unit, 5):
+        NominationFactory(submission=other, person=p, state="submitted")
+    assert [_list_queries(client, url) for url in urls] == before
+    assert AwardRecord.objects.count() == 15
