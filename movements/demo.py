@@ -241,7 +241,7 @@ OWN_CAMPAIGN_DOCUMENTS = [
      "và công nghệ vào thực tiễn sản xuất và đời sống”", "198/BC-SKHCN", datetime.date(2023, 12, 15)),
 ]
 
-REGISTRATION_YEAR = 2025
+REGISTRATION_YEAR = 2026  # the current year of the demo; the 2025 nominations predate the rule
 # unit code -> (state, collective title code, return reason)
 REGISTRATIONS = {
     "VP": (RegistrationState.APPROVED, "TTLDXS", ""),
@@ -314,9 +314,9 @@ def _seed_registrations(rng, units):
     window = RegistrationWindow.objects.filter(year=REGISTRATION_YEAR).first()
     if window is None:
         window = services.registration_window_create(
-            actor=None, year=REGISTRATION_YEAR, opens_on=datetime.date(2025, 1, 6), closes_on=datetime.date(2025, 2, 28),
+            actor=None, year=REGISTRATION_YEAR, opens_on=datetime.date(2026, 1, 5), closes_on=datetime.date(2026, 2, 27),
             required_for_nomination=True,
-            note="Theo Kế hoạch công tác thi đua, khen thưởng năm 2025 của Sở (dữ liệu mẫu).")
+            note="Theo Kế hoạch công tác thi đua, khen thưởng năm 2026 của Sở (dữ liệu mẫu).")
     titles = {t.code: t for t in EmulationTitle.objects.all()}
     for code, (state, unit_title, reason) in REGISTRATIONS.items():
         unit = units[code]
@@ -333,8 +333,8 @@ def _seed_registrations(rng, units):
         services.registration_save(actor=None, registration=registration, unit_title=titles[unit_title], titles=choice)
         for title, person in zip(INITIATIVES.get(code, []), people[1:], strict=False):
             services.initiative_add(actor=None, registration=registration, title=title, owner=person)
-        submitted = datetime.datetime(2025, 2, 20, 9, 30, tzinfo=datetime.UTC)
-        reviewed = datetime.datetime(2025, 3, 4, 14, 0, tzinfo=datetime.UTC)
+        submitted = datetime.datetime(2026, 2, 20, 9, 30, tzinfo=datetime.UTC)
+        reviewed = datetime.datetime(2026, 3, 4, 14, 0, tzinfo=datetime.UTC)
         if state != RegistrationState.DRAFT:
             services.registration_submit(registration=registration, actor=None, now=submitted)
         if state == RegistrationState.APPROVED:
@@ -393,7 +393,7 @@ def _seed_cluster(rng, units):
 
 
 def seed_yearly_cycle(units, stdout=None):
-    """Campaigns from seed 000, the 2025 registration and the Sở's 2024 cluster. Idempotent."""
+    """Campaigns from seed 000, the 2026 registration and the Sở's 2024 cluster. Idempotent."""
     say = stdout.write if stdout else (lambda *_: None)
     rng = random.Random(20250106)
     created = _seed_campaigns(units)

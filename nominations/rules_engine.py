@@ -873,3 +873,44 @@ def thematic_campaign(rule, batch, idx):
     for i, n in thematic:
         out.extend((i, v) for v in _campaign_violations(rule, n.round, docs[n.round.campaign_id]))
     return out
+
+
+# ---------------------------------------------------------------- R11 registration before nomination
+
+@register("R11", stages=(STAGE_ENTRY, STAGE_SUBMIT, STAGE_RESUBMIT, STAGE_VET, STAGE_AUDIT))
+def registration_required(rule, batch, idx):
+    """Khi đợt đăng ký thi đua của năm đặt "bắt buộc đăng ký trước khi đề nghị", chỉ xét danh hiệu thi
+    đua (trong các loại đợt ``round_kinds``, mặc định tổng kết năm) cho cá nhân, tập thể đã đăng ký đúng
+    danh hiệu đó trong phiếu đăng ký đã được duyệt của năm."""
+    from movements.enums import RegistrationState
+    from movements.models import Registration, RegistrationEntry, RegistrationWindow
+
+    kinds = rule.parameters.get("round_kinds", [AwardType.ANNUAL])
+    candidates = [i for i in idx if batch.items[i].title_id and batch.items[i].round.kind in kinds]
+    if not candidates:
+        return []
+    years = {batch.year(batch.items[i]) for i in candidates}
+    required = set(RegistrationWindow.objects.filter(year__in=years, required_for_nomination=True).values_list("year", flat=True))
+    candidates = [i for i in candidates if batch.year(batch.items[i]) in required]
+    if not candidates:
+        return []
+    approved = Registration.objects.filter(window__year__in=required, state=RegistrationState.APPROVED)
+    persons = {batch.items[i].person_id for i in candidates if batch.items[i].person_id}
+    units = {batch.items[i].unit_id for i in candidates if batch.items[i].unit_id}
+    registered = set()
+    for year, person_id, title_id in RegistrationEntry.objects.filter(registration__in=approved, person_id__in=persons).values_list(
+            "registration__window__year", "person_id", "title_id"):
+        registered.add((year, "p", person_id, title_id))
+    for year, unit_id, title_id in approved.filter(unit_id__in=units, unit_title__isnull=False).values_list(
+            "window__year", "unit_id", "unit_title_id"):
+        registered.add((year, "u", unit_id, title_id))
+    out = []
+    for i in candidates:
+        n = batch.items[i]
+        kind, subject_id = batch.subject_key(n)
+        if (n.round.year, kind, subject_id, n.title_id) in registered:
+            continue
+        subject = n.person if n.person_id else n.unit
+        out.append((i, _violation(rule, _("%(subject)s chưa đăng ký danh hiệu “%(title)s” năm %(year)s (hoặc phiếu đăng ký của đơn vị "
+                                          "chưa được duyệt)") % {"subject": subject, "title": n.title, "year": n.round.year})))
+    return out

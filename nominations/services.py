@@ -483,3 +483,34 @@ def initiative_create(*, actor, person, title, year, kind, scope, recognised_on=
 
 
 DOCUMENT_KINDS_PER_NOMINEE = {DocumentKind.ACHIEVEMENT_REPORT, DocumentKind.INITIATIVE}
+
+
+# ---------------------------------------------------------------- from a cluster's acclamation (suy tôn)
+
+@transaction.atomic
+def nomination_create_from_acclamation(*, actor, acclamation, nomination_round):
+    """Turn a cluster's acclamation (Cờ thi đua / Bằng khen proposed for the leading unit) into a
+    nomination of that unit in ``nomination_round``, and mark the acclamation as nominated."""
+    from movements.enums import AcclamationState
+    from movements.models import ClusterAcclamation
+    from movements.services import acclamation_mark_nominated
+
+    _require_office(actor)
+    acclamation = ClusterAcclamation.objects.select_for_update().select_related("cluster", "unit", "title", "form").get(
+        pk=acclamation.pk)
+    if acclamation.state != AcclamationState.PROPOSED:
+        raise ValidationError(_("Đề xuất suy tôn này đã được xử lý (%(state)s).") % {"state": acclamation.get_state_display()})
+    if acclamation.year != nomination_round.year:
+        raise ValidationError(_("Suy tôn năm %(a)s không đưa vào đợt đề nghị năm %(r)s.") % {
+            "a": acclamation.year, "r": nomination_round.year})
+    score = f"{acclamation.total_score:.2f}".rstrip("0").rstrip(".").replace(".", ",") if acclamation.total_score is not None else ""
+    summary = _("Đơn vị dẫn đầu %(cluster)s (xếp thứ %(rank)s, tổng điểm %(score)s), được suy tôn tại cuộc họp ngày %(date)s%(minutes)s.") % {
+        "cluster": acclamation.cluster, "rank": acclamation.rank or "—", "score": score or "—",
+        "date": acclamation.meeting_date.strftime("%d/%m/%Y"),
+        "minutes": _(" (biên bản số %(n)s)") % {"n": acclamation.minutes_number} if acclamation.minutes_number else ""}
+    nomination = nomination_create(actor=actor, nomination_round=nomination_round, unit=acclamation.unit,
+                                   subject_unit=acclamation.unit, title=acclamation.title, form=acclamation.form,
+                                   achievement_summary=summary)
+    acclamation_mark_nominated(acclamation=acclamation, actor=actor,
+                               reason=_("Đã tạo đề nghị trong đợt “%(round)s”.") % {"round": nomination_round})
+    return nomination

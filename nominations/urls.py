@@ -16,6 +16,7 @@ urlpatterns = [
     path("dot/<int:pk>/", views.round_detail, name="round_detail"),
     path("dot/<int:pk>/sua/", views.round_form, name="round_edit"),
     path("dot/<int:pk>/trang-thai/<str:status>/", views.round_status, name="round_status"),
+    path("dot/<int:pk>/suy-ton/<int:acclamation_pk>/", views.round_from_acclamation, name="round_from_acclamation"),
     path("dot/<int:pk>/don-vi/<int:unit_pk>/", views.submission_detail, name="submission_detail"),
     path("dot/<int:pk>/don-vi/<int:unit_pk>/them/", views.nomination_create, name="nomination_create"),
     path("dot/<int:pk>/don-vi/<int:unit_pk>/kiem-tra/", views.nomination_check, name="nomination_check"),

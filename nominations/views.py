@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from movements.selectors import acclamations_pending
 from tdkt.audit import audit_events_for
 
 from . import selectors, services
@@ -89,11 +90,32 @@ def round_detail(request, pk):
     nomination_round = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
     units = selectors.units_for_submission(request.user).order_by("sort_order", "name")
     rows, totals = selectors.round_progress(nomination_round, units=units)
+    can_manage = request.user.has_perm("nominations.manage_round")
     context = {"round": nomination_round, "rows": rows, "totals": totals,
-               "can_manage": request.user.has_perm("nominations.manage_round"),
+               "can_manage": can_manage,
+               "acclamations": list(acclamations_pending(nomination_round.year)) if can_manage and not request.htmx else [],
                "next_statuses": [(s, RoundStatus(s).label) for s in sorted(services.ROUND_TRANSITIONS.get(nomination_round.status, ()))]}
     template = "nominations/round_detail.html#gauges" if request.htmx else "nominations/round_detail.html"
     return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_from_acclamation(request, pk, acclamation_pk):
+    """Confirm, then turn a cluster's acclamation into a nomination of the acclaimed unit in this round."""
+    _require(request.user, "nominations.manage_round")
+    nomination_round = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
+    acclamation = get_object_or_404(acclamations_pending(nomination_round.year), pk=acclamation_pk)
+    if request.method == "POST":
+        try:
+            nomination = services.nomination_create_from_acclamation(actor=request.user, acclamation=acclamation,
+                                                                     nomination_round=nomination_round)
+            messages.success(request, _("Đã tạo đề nghị %(award)s cho %(unit)s.") % {"award": acclamation.award, "unit": acclamation.unit})
+            return redirect("nominations:nomination_detail", pk=nomination.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("nominations:round_detail", pk=nomination_round.pk)
+    return render(request, "nominations/acclamation_confirm.html", {"round": nomination_round, "acclamation": acclamation})
 
 
 @login_required

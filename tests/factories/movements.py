@@ -162,9 +162,7 @@ def scoring_cluster(*, units, leader=None, deputy=None, criteria=(("Hoàn thành
 
 
 def ensure_catalogues():
-    """Re-seed the titles/forms catalogue (a data migration) after a transactional test flushed it."""
-    import importlib
+    """Re-seed the catalogues and rules (data migrations) after a transactional test flushed them."""
+    from tests.factories.nominations import reseed_catalogues
 
-    from django.apps import apps
-
-    importlib.import_module("nominations.migrations.0002_seed_catalogues").seed(apps, None)
+    reseed_catalogues()

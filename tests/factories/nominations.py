@@ -143,5 +143,5 @@ def reseed_catalogues():
 
     from django.apps import apps
 
-    for name in ("0002_seed_catalogues", "0004_seed_rules"):
+    for name in ("0002_seed_catalogues", "0004_seed_rules", "0005_seed_registration_rule"):
         import_module(f"nominations.migrations.{name}").seed(apps, None)

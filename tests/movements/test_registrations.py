@@ -337,7 +337,7 @@ def test_demo_registration_window(db):
 
     seed_demo()
     seed_demo()
-    window = RegistrationWindow.objects.get(year=2025)
+    window = RegistrationWindow.objects.get(year=2026)
     states = sorted(window.registrations.values_list("unit__short_code", "state"))
     assert states == [("CCTDC", "approved"), ("KHTC", "submitted"), ("QLKH", "submitted"), ("TTTT", "draft"),
                       ("TTUD", "returned"), ("VP", "approved")]

@@ -472,6 +472,54 @@ def test_r10_thematic_rounds_need_the_campaign_plan_and_a_review(unit_a, person_
     assert round_violations(thematic) == []
 
 
+# ---------------------------------------------------------------- R11 registration
+
+def test_r11_registration_required_only_when_the_window_says_so(sub_a, person_a, person_b):
+    from tests.factories.movements import RegistrationEntryFactory, RegistrationFactory, RegistrationWindowFactory
+
+    expected = ("Trần Thị Ánh chưa đăng ký danh hiệu “Lao động tiên tiến” năm 2025 (hoặc phiếu đăng ký của đơn vị chưa "
+                "được duyệt)")
+    # No window for the year: nothing to check.
+    assert messages(check(build_nomination(sub_a, person=person_a))[0], "R11") == []
+    window = RegistrationWindowFactory(year=2025, required_for_nomination=False)
+    assert messages(check(build_nomination(sub_a, person=person_a))[0], "R11") == []
+    window.required_for_nomination = True
+    window.save()
+    assert messages(check(build_nomination(sub_a, person=person_a))[0], "R11") == [expected]
+    # Registered, but the registration is still waiting for approval: still refused.
+    registration = RegistrationFactory(window=window, unit=sub_a.unit, state="submitted", unit_title=title("TTLDTT"))
+    RegistrationEntryFactory(registration=registration, person=person_a, title=title("LDTT"))
+    assert messages(check(build_nomination(sub_a, person=person_a))[0], "R11") == [expected]
+    registration.state = "approved"
+    registration.save()
+    [ok, other_title, collective] = check(build_nomination(sub_a, person=person_a),
+                                          build_nomination(sub_a, person=person_a, code="CSTDCS"),
+                                          build_nomination(sub_a, unit=sub_a.unit, code="TTLDTT"))
+    assert messages(ok, "R11") == []
+    assert messages(other_title, "R11") == [
+        "Trần Thị Ánh chưa đăng ký danh hiệu “Chiến sĩ thi đua cơ sở” năm 2025 (hoặc phiếu đăng ký của đơn vị chưa được duyệt)"]
+    assert messages(collective, "R11") == []
+    # Commendation forms (Giấy khen) and ad hoc rounds are outside the rule.
+    assert messages(check(build_nomination(sub_a, person=person_a, code="GIAY_KHEN"))[0], "R11") == []
+    ad_hoc = SubmissionFactory(round=AdHocRoundFactory(year=2025), unit=sub_a.unit)
+    assert messages(check(build_nomination(ad_hoc, person=person_a, code="LDTT"))[0], "R11") == []
+
+
+def test_r11_is_enforced_on_the_service_write_path(sub_a, person_a, office_user):
+    from django.core.exceptions import ValidationError
+
+    from nominations import services
+    from nominations.models import Nomination
+    from tests.factories.movements import RegistrationWindowFactory
+
+    RegistrationWindowFactory(year=2025, required_for_nomination=True)
+    with pytest.raises(ValidationError) as exc:
+        services.nomination_create(actor=office_user, nomination_round=sub_a.round, unit=sub_a.unit, person=person_a,
+                                   title=title("LDTT"), achievement_summary="Hoàn thành tốt nhiệm vụ")
+    assert "R11 – Đăng ký thi đua trước khi đề nghị danh hiệu" in str(exc.value)
+    assert Nomination.objects.filter(person=person_a).exists() is False
+
+
 # ---------------------------------------------------------------- bounded queries
 
 def _mixed_batch(submission, n):
