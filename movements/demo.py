@@ -108,7 +108,7 @@ def _people_plan(rng):
     return plan
 
 
-def _rating_for(rng, leadership):
+def random_rating(rng, leadership):
     roll = rng.random()
     if roll < (0.3 if leadership else 0.18):
         return Rating.HTXSNV
@@ -157,7 +157,7 @@ def seed_demo(stdout=None):
     if created:
         for person in people:
             for year in RATING_YEARS:
-                services.rating_set(actor=None, person=person, year=year, rating=_rating_for(rng, person.is_leadership))
+                services.rating_set(actor=None, person=person, year=year, rating=random_rating(rng, person.is_leadership))
         for code, unit in units.items():
             if code in ("SKHCN", "BGD"):
                 continue

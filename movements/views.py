@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from tdkt.exports import export_response
 from tdkt.forms import ReasonForm
+from tdkt.shortcuts import apply_service_errors, paginate, require_perm
 
 from . import services
 from .enums import CampaignStatus, ClusterState, RegistrationState
@@ -82,21 +81,6 @@ from .selectors import (
     units_with_counts,
 )
 
-
-def _apply_errors(form, exc):
-    """Put a service's ValidationError onto the form (field errors where the field exists)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 # ---------------------------------------------------------------- units
 
 @login_required
@@ -113,7 +97,7 @@ def unit_list(request):
 @login_required
 def unit_detail(request, pk):
     unit = get_object_or_404(units_visible_to(request.user), pk=pk)
-    _require(request.user, "movements.view_unit", unit)
+    require_perm(request.user, "movements.view_unit", unit)
     people = unit.people.filter(active=True).order_by("-is_head", "-is_leadership", "full_name")
     return render(request, "movements/unit_detail.html", {
         "unit": unit,
@@ -127,7 +111,7 @@ def unit_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_form(request, pk=None):
-    _require(request.user, "movements.change_unit" if pk else "movements.add_unit")
+    require_perm(request.user, "movements.change_unit" if pk else "movements.add_unit")
     unit = get_object_or_404(units_visible_to(request.user), pk=pk) if pk else None
     initial = {"name": unit.name, "short_code": unit.short_code, "kind": unit.kind, "parent": unit.parent,
                "sort_order": unit.sort_order} if unit else {}
@@ -142,14 +126,14 @@ def unit_form(request, pk=None):
                 messages.success(request, _("Đã thêm đơn vị %(name)s.") % {"name": unit.name})
             return redirect("movements:unit_detail", pk=unit.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/unit_form.html", {"form": form, "unit": unit})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_toggle_active(request, pk):
-    _require(request.user, "movements.change_unit")
+    require_perm(request.user, "movements.change_unit")
     unit = get_object_or_404(units_visible_to(request.user), pk=pk)
     form = DeactivateForm(request.POST or None) if unit.active else None
     if request.method == "POST":
@@ -183,7 +167,7 @@ def person_list(request):
     fmt = request.GET.get("xuat")
     if fmt in ("xlsx", "pdf"):
         return export_response(PersonListExporter(qs), fmt, agency=agency_profile())
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     template = "movements/person_list.html#results" if request.htmx else "movements/person_list.html"
     return render(request, template, {"filter": person_filter, "page": page,
                                       "can_add": user.has_perm("movements.add_person")})
@@ -192,7 +176,7 @@ def person_list(request):
 @login_required
 def person_detail(request, pk):
     person = get_object_or_404(persons_visible_to(request.user), pk=pk)
-    _require(request.user, "movements.view_person", person)
+    require_perm(request.user, "movements.view_person", person)
     return render(request, "movements/person_detail.html", {
         "person": person,
         "positions": PositionAssignment.objects.filter(person=person).select_related("unit").order_by("-start_date"),
@@ -207,7 +191,7 @@ def person_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create(request):
-    _require(request.user, "movements.add_person")
+    require_perm(request.user, "movements.add_person")
     units = units_visible_to(request.user)
     form = PersonCreateForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -216,13 +200,13 @@ def person_create(request):
             messages.success(request, _("Đã thêm %(name)s.") % {"name": person.full_name})
             return redirect("movements:person_detail", pk=person.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/person_form.html", {"form": form, "title": _("Thêm cá nhân")})
 
 
 def _person_for_change(request, pk):
     person = get_object_or_404(persons_visible_to(request.user), pk=pk)
-    _require(request.user, "movements.change_person", person)
+    require_perm(request.user, "movements.change_person", person)
     return person
 
 
@@ -238,7 +222,7 @@ def person_edit(request, pk):
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("movements:person_detail", pk=person.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/person_form.html", {"form": form, "person": person,
                                                           "title": _("Sửa thông tin: %(name)s") % {"name": person.full_name}})
 
@@ -256,7 +240,7 @@ def person_position(request, pk):
             messages.success(request, _("Đã cập nhật chức vụ; chức vụ cũ được lưu vào quá trình công tác."))
             return redirect("movements:person_detail", pk=person.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/person_form.html", {"form": form, "person": person,
                                                           "title": _("Thay đổi chức vụ: %(name)s") % {"name": person.full_name}})
 
@@ -278,7 +262,7 @@ def person_toggle_active(request, pk):
                 messages.success(request, _("%(name)s đã được kích hoạt lại.") % {"name": person.full_name})
                 return redirect("movements:person_detail", pk=person.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc) if form else messages.error(request, " ".join(exc.messages))
+            apply_service_errors(form, exc) if form else messages.error(request, " ".join(exc.messages))
             if not form:
                 return redirect("movements:person_detail", pk=person.pk)
     return render(request, "movements/person_confirm.html", {"person": person, "form": form})
@@ -288,7 +272,7 @@ def person_toggle_active(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_rating(request, pk):
     person = get_object_or_404(persons_visible_to(request.user), pk=pk)
-    _require(request.user, "movements.change_rating")
+    require_perm(request.user, "movements.change_rating")
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -296,7 +280,7 @@ def person_rating(request, pk):
             messages.success(request, _("Đã lưu xếp loại năm %(year)s.") % form.cleaned_data)
             return redirect("movements:person_detail", pk=person.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/simple_form.html", {"form": form, "back": person,
                                                           "title": _("Xếp loại chất lượng: %(name)s") % {"name": person.full_name}})
 
@@ -305,7 +289,7 @@ def person_rating(request, pk):
 @require_http_methods(["GET", "POST"])
 def unit_rating(request, pk):
     unit = get_object_or_404(units_visible_to(request.user), pk=pk)
-    _require(request.user, "movements.change_rating")
+    require_perm(request.user, "movements.change_rating")
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -313,7 +297,7 @@ def unit_rating(request, pk):
             messages.success(request, _("Đã lưu xếp loại năm %(year)s.") % form.cleaned_data)
             return redirect("movements:unit_detail", pk=unit.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/simple_form.html", {"form": form, "back": unit,
                                                           "title": _("Xếp loại chất lượng: %(name)s") % {"name": unit.name}})
 
@@ -321,7 +305,7 @@ def unit_rating(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def discipline_create(request, kind, pk):
-    _require(request.user, "movements.change_discipline")
+    require_perm(request.user, "movements.change_discipline")
     if kind == "ca-nhan":
         subject = get_object_or_404(persons_visible_to(request.user), pk=pk)
         target = {"person": subject}
@@ -335,7 +319,7 @@ def discipline_create(request, kind, pk):
             messages.success(request, _("Đã ghi nhận."))
             return redirect("movements:person_detail" if kind == "ca-nhan" else "movements:unit_detail", pk=subject.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/simple_form.html", {"form": form, "back": subject,
                                                           "title": _("Kỷ luật, tạm dừng xét: %(name)s") % {"name": subject}})
 
@@ -343,7 +327,7 @@ def discipline_create(request, kind, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def agency_profile_edit(request):
-    _require(request.user, "movements.change_agencyprofile")
+    require_perm(request.user, "movements.change_agencyprofile")
     profile = agency_profile()
     form = AgencyProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
@@ -352,7 +336,7 @@ def agency_profile_edit(request):
             messages.success(request, _("Đã lưu thông tin cơ quan."))
             return redirect("movements:agency_profile")
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/simple_form.html", {"form": form, "title": _("Thông tin cơ quan")})
 
 
@@ -365,8 +349,6 @@ def _confirm(request, *, title, message="", form=None, submit_label, cancel_url,
         "danger": danger, "extra": extra})
 
 
-def _page(request, qs, size=None):
-    return Paginator(qs, size or settings.TDKT_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _export(request, exporter):
@@ -386,10 +368,10 @@ CAMPAIGN_ACTIONS = {
 
 @login_required
 def campaign_list(request):
-    _require(request.user, "movements.view_campaign")
+    require_perm(request.user, "movements.view_campaign")
     campaign_filter = CampaignFilter(request.GET or None, queryset=campaigns_visible_to(request.user))
     qs = campaign_filter.qs if campaign_filter.is_bound else campaign_filter.queryset
-    page = _page(request, qs.order_by("level", "-start_year", "name"))
+    page = paginate(request, qs.order_by("level", "-start_year", "name"))
     template = "movements/campaign_list.html#results" if request.htmx else "movements/campaign_list.html"
     return render(request, template, {"filter": campaign_filter, "page": page,
                                       "can_manage": request.user.has_perm("movements.manage_campaign")})
@@ -397,7 +379,7 @@ def campaign_list(request):
 
 @login_required
 def campaign_detail(request, pk):
-    _require(request.user, "movements.view_campaign")
+    require_perm(request.user, "movements.view_campaign")
     campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
     can_manage = request.user.has_perm("movements.manage_campaign")
     actions = [(state, CAMPAIGN_ACTIONS[state]) for state in sorted(services.CAMPAIGN_TRANSITIONS[campaign.status],
@@ -410,7 +392,7 @@ def campaign_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_form(request, pk=None):
-    _require(request.user, "movements.manage_campaign")
+    require_perm(request.user, "movements.manage_campaign")
     campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk) if pk else None
     initial = {name: getattr(campaign, name) for name in services.CAMPAIGN_EDITABLE} if campaign else {}
     form = CampaignForm(request.POST or None, initial=initial)
@@ -424,7 +406,7 @@ def campaign_form(request, pk=None):
                 messages.success(request, _("Đã thêm phong trào thi đua."))
             return redirect("movements:campaign_detail", pk=campaign.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     title = _("Sửa phong trào thi đua") if campaign else _("Thêm phong trào thi đua")
     cancel = reverse("movements:campaign_detail", args=[campaign.pk]) if campaign else reverse("movements:campaign_list")
     return render(request, "movements/form_page.html", {"form": form, "title": title, "cancel_url": cancel})
@@ -433,7 +415,7 @@ def campaign_form(request, pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_transition(request, pk, to_state):
-    _require(request.user, "movements.manage_campaign")
+    require_perm(request.user, "movements.manage_campaign")
     campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
     if to_state not in CAMPAIGN_ACTIONS:
         raise Http404
@@ -445,7 +427,7 @@ def campaign_transition(request, pk, to_state):
             messages.success(request, _("Phong trào đã chuyển sang “%(state)s”.") % {"state": CampaignStatus(to_state).label})
             return redirect("movements:campaign_detail", pk=campaign.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return _confirm(request, title=_("%(action)s: %(name)s") % {"action": CAMPAIGN_ACTIONS[to_state], "name": campaign.name},
                     message=_("Trạng thái hiện tại: %(state)s.") % {"state": campaign.get_status_display()}, form=form,
                     submit_label=CAMPAIGN_ACTIONS[to_state], cancel_url=reverse("movements:campaign_detail", args=[campaign.pk]))
@@ -454,7 +436,7 @@ def campaign_transition(request, pk, to_state):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_document_add(request, pk):
-    _require(request.user, "movements.manage_campaign")
+    require_perm(request.user, "movements.manage_campaign")
     campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
     form = CampaignDocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -463,7 +445,7 @@ def campaign_document_add(request, pk):
             messages.success(request, _("Đã thêm văn bản."))
             return redirect("movements:campaign_detail", pk=campaign.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/form_page.html", {
         "form": form, "title": _("Thêm văn bản: %(name)s") % {"name": campaign.name}, "multipart": True,
         "cancel_url": reverse("movements:campaign_detail", args=[campaign.pk])})
@@ -471,7 +453,7 @@ def campaign_document_add(request, pk):
 
 @login_required
 def campaign_document_download(request, pk):
-    _require(request.user, "movements.view_campaign")
+    require_perm(request.user, "movements.view_campaign")
     document = get_object_or_404(CampaignDocument.objects.filter(campaign__in=campaigns_visible_to(request.user)), pk=pk)
     return file_response(document.file, document.original_name)
 
@@ -479,7 +461,7 @@ def campaign_document_download(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_document_remove(request, pk):
-    _require(request.user, "movements.manage_campaign")
+    require_perm(request.user, "movements.manage_campaign")
     document = get_object_or_404(CampaignDocument.objects.select_related("campaign"), pk=pk)
     form = ReasonForm(request.POST or None)
     form.fields["reason"].required = False
@@ -498,7 +480,7 @@ def campaign_document_remove(request, pk):
 @login_required
 def registration_window_list(request):
     user = request.user
-    _require(user, "movements.view_registrationwindow")
+    require_perm(user, "movements.view_registrationwindow")
     windows = list(registration_windows())
     own = {}
     if user.unit_id and not user.is_office and user.role != "council":
@@ -512,7 +494,7 @@ def registration_window_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def registration_window_form(request, year=None):
-    _require(request.user, "movements.manage_registrationwindow")
+    require_perm(request.user, "movements.manage_registrationwindow")
     window = get_object_or_404(RegistrationWindow, year=year) if year else None
     initial = {name: getattr(window, name) for name in services.WINDOW_FIELDS} if window else {
         "year": timezone.localdate().year + (1 if timezone.localdate().month >= 11 else 0)}
@@ -529,7 +511,7 @@ def registration_window_form(request, year=None):
                 messages.success(request, _("Đã mở đợt đăng ký thi đua năm %(year)s.") % {"year": window.year})
             return redirect("movements:registration_window", year=window.year)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     title = _("Sửa đợt đăng ký thi đua năm %(year)s") % {"year": window.year} if window else _("Mở đợt đăng ký thi đua")
     cancel = reverse("movements:registration_window", args=[window.year]) if window else reverse("movements:registration_windows")
     return render(request, "movements/form_page.html", {"form": form, "title": title, "cancel_url": cancel})
@@ -559,7 +541,7 @@ def registration_window_detail(request, year):
 
 @login_required
 def registration_rollup_export(request, year):
-    _require(request.user, "movements.view_registration_overview")
+    require_perm(request.user, "movements.view_registration_overview")
     window = get_object_or_404(RegistrationWindow, year=year)
     return _export(request, RegistrationRollupExporter(registration_overview(window)))
 
@@ -575,7 +557,7 @@ def registration_start(request, year):
         unit = user.unit
     else:
         raise PermissionDenied
-    _require(user, "movements.change_registration", unit)
+    require_perm(user, "movements.change_registration", unit)
     try:
         registration = services.registration_start(actor=user, window=window, unit=unit)
     except ValidationError as exc:
@@ -586,7 +568,7 @@ def registration_start(request, year):
 
 def _registration_for(request, pk, perm="movements.view_registration"):
     registration = get_object_or_404(registrations_visible_to(request.user), pk=pk)
-    _require(request.user, perm, registration)
+    require_perm(request.user, perm, registration)
     return registration
 
 
@@ -626,7 +608,7 @@ def registration_edit(request, pk):
             messages.success(request, _("Đã lưu phiếu đăng ký (chưa gửi). Kiểm tra lại rồi bấm “Gửi phiếu đăng ký”."))
             return redirect("movements:registration_detail", pk=registration.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/registration_form.html", {"form": form, "registration": registration})
 
 
@@ -660,7 +642,7 @@ def registration_return(request, pk):
             messages.success(request, _("Đã trả lại phiếu đăng ký cho %(unit)s.") % {"unit": registration.unit})
             return redirect(detail)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return _confirm(request, title=_("Trả lại phiếu đăng ký của %(unit)s?") % {"unit": registration.unit},
                     message=_("Đơn vị sẽ thấy lý do, sửa và gửi lại."), form=form, submit_label=_("Trả lại"),
                     cancel_url=detail, danger=True)
@@ -694,7 +676,7 @@ def initiative_add(request, pk):
             messages.success(request, _("Đã thêm sáng kiến."))
             return redirect(detail)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/form_page.html", {
         "form": form, "title": _("Đăng ký sáng kiến: %(unit)s") % {"unit": registration.unit}, "cancel_url": detail})
 
@@ -740,7 +722,7 @@ def _cluster_action_label(from_state, to_state):
 
 def _cluster_for(request, pk, perm="movements.view_cluster"):
     cluster = get_object_or_404(clusters_visible_to(request.user), pk=pk)
-    _require(request.user, perm, cluster)
+    require_perm(request.user, perm, cluster)
     return cluster
 
 
@@ -751,7 +733,7 @@ def cluster_list(request):
     if year.isdigit():
         qs = qs.filter(year=int(year))
     return render(request, "movements/cluster_list.html", {
-        "page": _page(request, qs), "year": year, "can_manage": request.user.has_perm("movements.manage_cluster")})
+        "page": paginate(request, qs), "year": year, "can_manage": request.user.has_perm("movements.manage_cluster")})
 
 
 @login_required
@@ -778,7 +760,7 @@ def cluster_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_form(request, pk=None):
-    _require(request.user, "movements.manage_cluster")
+    require_perm(request.user, "movements.manage_cluster")
     cluster = get_object_or_404(clusters_visible_to(request.user), pk=pk) if pk else None
     initial = {}
     if cluster:
@@ -800,7 +782,7 @@ def cluster_form(request, pk=None):
                 messages.success(request, _("Đã tạo cụm thi đua. Tiếp theo: lập bảng tiêu chí chấm điểm."))
             return redirect("movements:cluster_detail", pk=cluster.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     title = _("Sửa cụm thi đua") if cluster else _("Tạo cụm, khối thi đua")
     cancel = reverse("movements:cluster_detail", args=[cluster.pk]) if cluster else reverse("movements:cluster_list")
     return render(request, "movements/form_page.html", {"form": form, "title": title, "cancel_url": cancel, "multipart": True})
@@ -815,7 +797,7 @@ def cluster_pact_download(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_section_add(request, pk):
-    _require(request.user, "movements.manage_cluster")
+    require_perm(request.user, "movements.manage_cluster")
     cluster = _cluster_for(request, pk)
     detail = reverse("movements:cluster_detail", args=[cluster.pk])
     form = SectionForm(request.POST or None, initial={"order": cluster.sections.count() + 1})
@@ -825,14 +807,14 @@ def cluster_section_add(request, pk):
             messages.success(request, _("Đã thêm nhóm tiêu chí."))
             return redirect(detail)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/form_page.html", {"form": form, "title": _("Thêm nhóm tiêu chí"), "cancel_url": detail})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_criterion_add(request, pk):
-    _require(request.user, "movements.manage_cluster")
+    require_perm(request.user, "movements.manage_cluster")
     cluster = _cluster_for(request, pk)
     detail = reverse("movements:cluster_detail", args=[cluster.pk])
     sections = ScoringSection.objects.filter(cluster=cluster).order_by("order", "id")
@@ -847,14 +829,14 @@ def cluster_criterion_add(request, pk):
             messages.success(request, _("Đã thêm tiêu chí."))
             return redirect(detail)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/form_page.html", {"form": form, "title": _("Thêm tiêu chí chấm điểm"), "cancel_url": detail})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_criterion_delete(request, pk, criterion_pk):
-    _require(request.user, "movements.manage_cluster")
+    require_perm(request.user, "movements.manage_cluster")
     cluster = _cluster_for(request, pk)
     criterion = get_object_or_404(ScoringCriterion.objects.select_related("section__cluster"), pk=criterion_pk,
                                   section__cluster=cluster)
@@ -873,7 +855,7 @@ def cluster_criterion_delete(request, pk, criterion_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_section_delete(request, pk, section_pk):
-    _require(request.user, "movements.manage_cluster")
+    require_perm(request.user, "movements.manage_cluster")
     cluster = _cluster_for(request, pk)
     section = get_object_or_404(ScoringSection.objects.select_related("cluster"), pk=section_pk, cluster=cluster)
     detail = reverse("movements:cluster_detail", args=[cluster.pk])
@@ -891,7 +873,7 @@ def cluster_section_delete(request, pk, section_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_transition(request, pk, to_state):
-    _require(request.user, "movements.manage_cluster")
+    require_perm(request.user, "movements.manage_cluster")
     cluster = _cluster_for(request, pk)
     if to_state not in CLUSTER_ACTIONS:
         raise Http404
@@ -905,7 +887,7 @@ def cluster_transition(request, pk, to_state):
             messages.success(request, _("Cụm đã chuyển sang “%(state)s”.") % {"state": ClusterState(to_state).label})
             return redirect(detail)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     messages_by_target = {
         ClusterState.SCORING: _("Các đơn vị thành viên tự chấm điểm; cụm trưởng nhập điểm thống nhất. Bảng tiêu chí sẽ bị khoá."),
         ClusterState.CONCLUDED: _("Điểm được khoá để bình xét, suy tôn."),
@@ -939,7 +921,7 @@ def cluster_score_sheet(request, pk, unit_pk):
             messages.success(request, _("Đã lưu điểm của %(unit)s.") % {"unit": membership.unit})
             return redirect("movements:cluster_score_sheet", pk=cluster.pk, unit_pk=membership.unit_id)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     rows = {row["criterion"].pk: row for row in form.rows()}
     sections = [(section, [rows[c.pk] for c in cs]) for section, cs in table]
     ranking_row = next((r for r in cluster_ranking(cluster) if r.unit.pk == membership.unit_id), None)
@@ -966,7 +948,7 @@ def _acclamation_awards():
 @login_required
 @require_http_methods(["GET", "POST"])
 def acclamation_add(request, pk):
-    _require(request.user, "movements.record_acclamation")
+    require_perm(request.user, "movements.record_acclamation")
     cluster = _cluster_for(request, pk)
     detail = reverse("movements:cluster_detail", args=[cluster.pk])
     ranking = cluster_ranking(cluster)
@@ -980,7 +962,7 @@ def acclamation_add(request, pk):
                              % {"unit": acclamation.unit, "award": acclamation.award})
             return redirect(detail)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "movements/form_page.html", {
         "form": form, "title": _("Ghi nhận suy tôn: %(name)s") % {"name": cluster}, "cancel_url": detail,
         "intro": _("Đơn vị dẫn đầu được suy tôn sẽ có sẵn đề xuất Cờ thi đua hoặc Bằng khen để đưa vào đợt đề nghị khen thưởng.")})
@@ -989,7 +971,7 @@ def acclamation_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def acclamation_withdraw(request, pk, acclamation_pk):
-    _require(request.user, "movements.record_acclamation")
+    require_perm(request.user, "movements.record_acclamation")
     cluster = _cluster_for(request, pk)
     acclamation = get_object_or_404(ClusterAcclamation, pk=acclamation_pk, cluster=cluster)
     detail = reverse("movements:cluster_detail", args=[cluster.pk])
@@ -1000,7 +982,7 @@ def acclamation_withdraw(request, pk, acclamation_pk):
             messages.success(request, _("Đã huỷ kết quả suy tôn."))
             return redirect(detail)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return _confirm(request, title=_("Huỷ kết quả suy tôn %(unit)s?") % {"unit": acclamation.unit},
                     message=_("Đề xuất khen thưởng tương ứng sẽ không còn được đưa vào đợt đề nghị."), form=form,
                     submit_label=_("Huỷ suy tôn"), cancel_url=detail, danger=True)

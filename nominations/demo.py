@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from movements import services as org
+from movements.demo import random_rating
 from movements.enums import DisciplineKind, Rating
 from movements.models import DisciplineRecord, PerformanceRating, Person, Unit
 
@@ -37,15 +38,6 @@ INITIATIVES = [
 ]
 
 
-def _rating(rng, leadership):
-    roll = rng.random()
-    if roll < (0.3 if leadership else 0.18):
-        return Rating.HTXSNV
-    if roll < 0.9:
-        return Rating.HTTNV
-    if roll < 0.985:
-        return Rating.HTNV
-    return Rating.KHTNV
 
 
 def _blocked(person_id, year, disciplines):
@@ -63,7 +55,7 @@ def _ratings_2025(rng):
     existing = set(PerformanceRating.objects.filter(year=2025).values_list("person_id", "unit_id"))
     for person in Person.objects.filter(active=True).order_by("pk"):
         if (person.pk, None) not in existing:
-            org.rating_set(actor=None, person=person, year=2025, rating=_rating(rng, person.is_leadership))
+            org.rating_set(actor=None, person=person, year=2025, rating=random_rating(rng, person.is_leadership))
     for unit in Unit.objects.filter(parent__isnull=False).exclude(short_code="BGD").order_by("pk"):
         if (None, unit.pk) not in existing:
             org.rating_set(actor=None, unit=unit, year=2025, rating=Rating.HTXSNV if rng.random() < 0.35 else Rating.HTTNV)

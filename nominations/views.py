@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from movements.selectors import acclamations_pending
 from tdkt.audit import audit_events_for
+from tdkt.shortcuts import apply_service_errors, paginate, require_perm
 
 from . import selectors, services
 from .enums import NominationState, RoundStatus, SubjectKind
@@ -49,28 +49,17 @@ PERSONS_FIRST = F("unit_id").asc(nulls_first=True)  # individuals before collect
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
-def _apply_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
-def _page(request, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # ---------------------------------------------------------------- rounds
 
 @login_required
 def round_list(request):
-    _require(request.user, "nominations.view_round")
+    require_perm(request.user, "nominations.view_round")
     user = request.user
     mine = Q(nominations__submission__unit_id=user.unit_id) if user.role == "unit" else Q()
     counted = ~Q(nominations__state=NominationState.DRAFT) if user.role == "council" else Q()
@@ -80,13 +69,13 @@ def round_list(request):
     if status in RoundStatus.values:
         rounds = rounds.filter(status=status)
     return render(request, "nominations/round_list.html", {
-        "page": _page(request, rounds), "status": status, "statuses": RoundStatus.choices,
+        "page": paginate(request, rounds), "status": status, "statuses": RoundStatus.choices,
         "can_manage": user.has_perm("nominations.manage_round")})
 
 
 @login_required
 def round_detail(request, pk):
-    _require(request.user, "nominations.view_round")
+    require_perm(request.user, "nominations.view_round")
     nomination_round = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
     units = selectors.units_for_submission(request.user).order_by("sort_order", "name")
     rows, totals = selectors.round_progress(nomination_round, units=units)
@@ -103,7 +92,7 @@ def round_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def round_from_acclamation(request, pk, acclamation_pk):
     """Confirm, then turn a cluster's acclamation into a nomination of the acclaimed unit in this round."""
-    _require(request.user, "nominations.manage_round")
+    require_perm(request.user, "nominations.manage_round")
     nomination_round = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
     acclamation = get_object_or_404(acclamations_pending(nomination_round.year), pk=acclamation_pk)
     if request.method == "POST":
@@ -121,7 +110,7 @@ def round_from_acclamation(request, pk, acclamation_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_form(request, pk=None):
-    _require(request.user, "nominations.manage_round")
+    require_perm(request.user, "nominations.manage_round")
     nomination_round = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk) if pk else None
     initial = {f: getattr(nomination_round, f) for f in services.ROUND_FIELDS} if nomination_round else {}
     form = RoundForm(request.POST or None, initial=initial)
@@ -135,7 +124,7 @@ def round_form(request, pk=None):
                 messages.success(request, _("Đã mở đợt đề nghị “%(name)s”.") % {"name": nomination_round.name})
             return redirect("nominations:round_detail", pk=nomination_round.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "nominations/simple_form.html", {
         "form": form, "title": _("Sửa đợt đề nghị") if nomination_round else _("Mở đợt đề nghị"),
         "back": reverse("nominations:round_detail", args=[pk]) if pk else reverse("nominations:round_list")})
@@ -144,7 +133,7 @@ def round_form(request, pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_status(request, pk, status):
-    _require(request.user, "nominations.manage_round")
+    require_perm(request.user, "nominations.manage_round")
     nomination_round = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
     if status not in RoundStatus.values:
         raise Http404
@@ -156,7 +145,7 @@ def round_status(request, pk, status):
             messages.success(request, _("Đợt đề nghị chuyển sang “%(s)s”.") % {"s": RoundStatus(status).label})
             return redirect("nominations:round_detail", pk=pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "nominations/confirm.html", {
         "form": form, "title": _("Chuyển đợt “%(name)s” sang “%(s)s”?") % {"name": nomination_round.name, "s": RoundStatus(status).label},
         "back": reverse("nominations:round_detail", args=[pk])})
@@ -167,7 +156,7 @@ def round_status(request, pk, status):
 def _round_and_unit(request, pk, unit_pk):
     nomination_round = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
     unit = get_object_or_404(selectors.units_for_submission(request.user), pk=unit_pk)
-    _require(request.user, "nominations.view_submission", unit)
+    require_perm(request.user, "nominations.view_submission", unit)
     submission = UnitSubmission.objects.filter(round=nomination_round, unit=unit).first()
     return nomination_round, unit, submission
 
@@ -190,7 +179,7 @@ def submission_detail(request, pk, unit_pk):
                 messages.success(request, _("Đã lưu tờ trình."))
                 return redirect("nominations:submission_detail", pk=pk, unit_pk=unit_pk)
             except ValidationError as exc:
-                _apply_errors(memo_form, exc)
+                apply_service_errors(memo_form, exc)
     nominations = list(selectors.nominations_visible_to(user).filter(round=nomination_round, submission__unit=unit)
                        .order_by(PERSONS_FIRST, "id"))
     violations = selectors.violations_for(nominations)
@@ -212,7 +201,7 @@ def submission_detail(request, pk, unit_pk):
 @require_http_methods(["GET", "POST"])
 def submission_submit(request, pk, unit_pk):
     nomination_round, unit, submission = _round_and_unit(request, pk, unit_pk)
-    _require(request.user, "nominations.change_submission", unit)
+    require_perm(request.user, "nominations.change_submission", unit)
     if submission is None:
         raise Http404
     form = ReasonForm(request.POST or None)
@@ -223,7 +212,7 @@ def submission_submit(request, pk, unit_pk):
             messages.success(request, _("Đã gửi %(n)s đề nghị tới Văn phòng Sở.") % {"n": len(sent)})
             return redirect("nominations:submission_detail", pk=pk, unit_pk=unit_pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     pending = submission.nominations.filter(state__in=NominationState.editable()).select_related(*selectors.NOMINATION_RELATED)
     return render(request, "nominations/confirm.html", {
         "form": form, "items": [f"{n.subject} – {n.award} ({n.get_state_display()})" for n in pending],
@@ -237,7 +226,7 @@ def submission_submit(request, pk, unit_pk):
 @require_POST
 def document_upload(request, pk, unit_pk):
     nomination_round, unit, submission = _round_and_unit(request, pk, unit_pk)
-    _require(request.user, "nominations.change_submission", unit)
+    require_perm(request.user, "nominations.change_submission", unit)
     nominations = list(submission.nominations.select_related("person", "unit", "title", "form")) if submission else []
     form = DocumentForm(request.POST, request.FILES, nominations=nominations)
     if form.is_valid():
@@ -257,7 +246,7 @@ def _document(request, pk):
     document = get_object_or_404(SubmissionDocument.objects.select_related("submission__unit", "submission__round"), pk=pk)
     if not selectors.submissions_visible_to(request.user).filter(pk=document.submission_id).exists():
         raise Http404
-    _require(request.user, "nominations.view_document", document)
+    require_perm(request.user, "nominations.view_document", document)
     return document
 
 
@@ -273,7 +262,7 @@ def document_download(request, pk):
 @require_http_methods(["GET", "POST"])
 def document_delete(request, pk):
     document = _document(request, pk)
-    _require(request.user, "nominations.change_submission", document.submission)
+    require_perm(request.user, "nominations.change_submission", document.submission)
     back = reverse("nominations:submission_detail", args=[document.submission.round_id, document.submission.unit_id])
     if request.method == "POST":
         try:
@@ -295,14 +284,14 @@ def nomination_list(request):
                                          units=selectors.units_for_submission(user))
     qs = nomination_filter.qs.order_by("-round__year", "-round_id", "submission__unit__sort_order", PERSONS_FIRST, "id")
     template = "nominations/nomination_list.html#results" if request.htmx else "nominations/nomination_list.html"
-    return render(request, template, {"filter": nomination_filter, "page": _page(request, qs),
+    return render(request, template, {"filter": nomination_filter, "page": paginate(request, qs),
                                       "query": request.GET.urlencode()})
 
 
 @login_required
 def nomination_export(request):
     user = request.user
-    _require(user, "nominations.export_nomination")
+    require_perm(user, "nominations.export_nomination")
     nomination_filter = NominationFilter(request.GET or None, queryset=selectors.nominations_visible_to(user),
                                          units=selectors.units_for_submission(user))
     qs = nomination_filter.qs.order_by("-round__year", "-round_id", "submission__unit__sort_order", PERSONS_FIRST, "id")
@@ -311,7 +300,7 @@ def nomination_export(request):
 
 def _nomination(request, pk):
     nomination = get_object_or_404(selectors.nominations_visible_to(request.user), pk=pk)
-    _require(request.user, "nominations.view_nomination", nomination)
+    require_perm(request.user, "nominations.view_nomination", nomination)
     return nomination
 
 
@@ -357,7 +346,7 @@ def _nomination_form_page(request, *, nomination_round, unit, nomination=None):
                 return redirect("nominations:nomination_create", pk=nomination_round.pk, unit_pk=unit.pk)
             return redirect("nominations:submission_detail", pk=nomination_round.pk, unit_pk=unit.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "nominations/nomination_form.html", {
         "form": form, "round": nomination_round, "unit": unit, "nomination": nomination,
         "check_url": reverse("nominations:nomination_check", args=[nomination_round.pk, unit.pk])
@@ -368,7 +357,7 @@ def _nomination_form_page(request, *, nomination_round, unit, nomination=None):
 @require_http_methods(["GET", "POST"])
 def nomination_create(request, pk, unit_pk):
     nomination_round, unit, _submission = _round_and_unit(request, pk, unit_pk)
-    _require(request.user, "nominations.add_nomination", unit)
+    require_perm(request.user, "nominations.add_nomination", unit)
     if not nomination_round.is_open:
         messages.error(request, _("Đợt đề nghị “%(round)s” không còn nhận hồ sơ.") % {"round": nomination_round})
         return redirect("nominations:submission_detail", pk=pk, unit_pk=unit_pk)
@@ -379,7 +368,7 @@ def nomination_create(request, pk, unit_pk):
 @require_http_methods(["GET", "POST"])
 def nomination_edit(request, pk):
     nomination = _nomination(request, pk)
-    _require(request.user, "nominations.change_nomination", nomination)
+    require_perm(request.user, "nominations.change_nomination", nomination)
     return _nomination_form_page(request, nomination_round=nomination.round, unit=nomination.submission.unit, nomination=nomination)
 
 
@@ -388,7 +377,7 @@ def nomination_edit(request, pk):
 def nomination_check(request, pk, unit_pk):
     """Instant rule feedback (htmx): the violations the form's current values would raise."""
     nomination_round, unit, submission = _round_and_unit(request, pk, unit_pk)
-    _require(request.user, "nominations.add_nomination", unit)
+    require_perm(request.user, "nominations.add_nomination", unit)
     form = NominationForm(request.POST, nomination_round=nomination_round, unit=unit)
     form.is_valid()
     data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
@@ -409,7 +398,7 @@ def nomination_check(request, pk, unit_pk):
 @require_http_methods(["GET", "POST"])
 def nomination_delete(request, pk):
     nomination = _nomination(request, pk)
-    _require(request.user, "nominations.delete_nomination", nomination)
+    require_perm(request.user, "nominations.delete_nomination", nomination)
     back = reverse("nominations:submission_detail", args=[nomination.round_id, nomination.submission.unit_id])
     if request.method == "POST":
         try:
@@ -429,7 +418,7 @@ def nomination_transition(request, pk, to_state):
     if to_state not in TRANSITIONS.get(nomination.state, ()):
         raise Http404
     perm = "nominations.submit_nomination" if to_state in services.UNIT_MOVES else "nominations.vet_nomination"
-    _require(request.user, perm, nomination)
+    require_perm(request.user, perm, nomination)
     form = ReasonForm(request.POST or None, reason_required=to_state in REASON_REQUIRED)
     decision_form = DecisionForm(request.POST or None, prefix="qd") if to_state == NominationState.DECIDED else None
     if request.method == "POST" and form.is_valid() and (decision_form is None or decision_form.is_valid()):
@@ -440,7 +429,7 @@ def nomination_transition(request, pk, to_state):
             messages.success(request, _("Đề nghị chuyển sang “%(s)s”.") % {"s": NominationState(to_state).label})
             return redirect("nominations:nomination_detail", pk=pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "nominations/confirm.html", {
         "form": form, "extra_form": decision_form, "danger": to_state in REASON_REQUIRED,
         "title": _("%(action)s: %(n)s?") % {"action": NominationState.action_label(to_state), "n": nomination},
@@ -451,11 +440,11 @@ def nomination_transition(request, pk, to_state):
 
 @login_required
 def vetting_queue(request):
-    _require(request.user, "nominations.vet_nomination")
+    require_perm(request.user, "nominations.vet_nomination")
     queue = selectors.vetting_queue(request.user)
     nomination_filter = NominationFilter(request.GET or None, queryset=queue, units=selectors.units_for_submission(request.user))
     qs = nomination_filter.qs.order_by("round_id", "submission__unit__sort_order", PERSONS_FIRST, "id")
-    page = _page(request, qs)
+    page = paginate(request, qs)
     violations = selectors.violations_for(page.object_list)
     return render(request, "nominations/vetting_queue.html", {
         "filter": nomination_filter, "page": page, "rows": [(n, violations.get(n.pk, [])) for n in page.object_list],
@@ -465,7 +454,7 @@ def vetting_queue(request):
 @login_required
 @require_POST
 def vetting_bulk(request):
-    _require(request.user, "nominations.vet_nomination")
+    require_perm(request.user, "nominations.vet_nomination")
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     nominations = list(selectors.vetting_queue(request.user).filter(pk__in=ids).order_by("pk"))
     if not nominations:
@@ -480,7 +469,7 @@ def vetting_bulk(request):
                 "n": len(nominations), "action": NominationState(form.cleaned_data["action"]).label})
             return redirect("nominations:vetting_queue")
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "nominations/vetting_confirm.html", {"form": form, "nominations": nominations})
 
 
@@ -563,7 +552,7 @@ def _xlsx_download(content, filename):
 @require_http_methods(["GET", "POST"])
 def nomination_import(request, pk, unit_pk):
     nomination_round, unit, _submission = _round_and_unit(request, pk, unit_pk)
-    _require(request.user, "nominations.add_nomination", unit)
+    require_perm(request.user, "nominations.add_nomination", unit)
     importer = NominationImporter(nomination_round=nomination_round, unit=unit)
     return _import_page(
         request, importer=importer, template_url=reverse("nominations:nomination_import_template", args=[pk, unit_pk]),
@@ -584,7 +573,7 @@ def nomination_import_template(request, pk, unit_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def award_import(request):
-    _require(request.user, "nominations.manage_award")
+    require_perm(request.user, "nominations.manage_award")
     importer = AwardHistoryImporter()
     return _import_page(
         request, importer=importer, template_url=reverse("nominations:award_import_template"),
@@ -596,7 +585,7 @@ def award_import(request):
 
 @login_required
 def award_import_template(request):
-    _require(request.user, "nominations.manage_award")
+    require_perm(request.user, "nominations.manage_award")
     importer = AwardHistoryImporter()
     return _xlsx_download(importer.template(importer.sample_row()), "mau-lich-su-khen-thuong.xlsx")
 
@@ -613,7 +602,7 @@ def award_list(request):
     award_filter = _award_filter(request)
     qs = award_filter.qs.order_by("-year", PERSONS_FIRST, "id")
     template = "nominations/award_list.html#results" if request.htmx else "nominations/award_list.html"
-    return render(request, template, {"filter": award_filter, "page": _page(request, qs), "query": request.GET.urlencode(),
+    return render(request, template, {"filter": award_filter, "page": paginate(request, qs), "query": request.GET.urlencode(),
                                       "can_manage": request.user.has_perm("nominations.manage_award")})
 
 
@@ -626,7 +615,7 @@ def award_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def award_create(request):
-    _require(request.user, "nominations.manage_award")
+    require_perm(request.user, "nominations.manage_award")
     form = AwardRecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -634,7 +623,7 @@ def award_create(request):
             messages.success(request, _("Đã ghi nhận: %(r)s.") % {"r": record})
             return redirect("nominations:award_list")
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "nominations/simple_form.html", {"form": form, "title": _("Ghi nhận khen thưởng đã có"),
                                                             "back": reverse("nominations:award_list")})
 
@@ -642,7 +631,7 @@ def award_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def award_delete(request, pk):
-    _require(request.user, "nominations.manage_award")
+    require_perm(request.user, "nominations.manage_award")
     record = get_object_or_404(AwardRecord.objects.select_related("person", "unit", "title", "form"), pk=pk)
     form = DeleteReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -651,7 +640,7 @@ def award_delete(request, pk):
             messages.success(request, _("Đã xoá."))
             return redirect("nominations:award_list")
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "nominations/confirm.html", {"form": form, "danger": True, "title": _("Xoá “%(r)s”?") % {"r": record},
                                                         "back": reverse("nominations:award_list")})
 
@@ -662,14 +651,14 @@ def initiative_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(person__full_name__icontains=q))
-    return render(request, "nominations/initiative_list.html", {"page": _page(request, qs), "q": q,
+    return render(request, "nominations/initiative_list.html", {"page": paginate(request, qs), "q": q,
                                                                 "can_manage": request.user.has_perm("nominations.manage_award")})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def initiative_create(request):
-    _require(request.user, "nominations.manage_award")
+    require_perm(request.user, "nominations.manage_award")
     form = InitiativeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -677,12 +666,12 @@ def initiative_create(request):
             messages.success(request, _("Đã ghi nhận sáng kiến, đề tài."))
             return redirect("nominations:initiative_list")
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "nominations/simple_form.html", {"form": form, "title": _("Ghi nhận sáng kiến, đề tài"),
                                                             "back": reverse("nominations:initiative_list")})
 
 
 @login_required
 def rule_list(request):
-    _require(request.user, "nominations.view_rule")
+    require_perm(request.user, "nominations.view_rule")
     return render(request, "nominations/rule_list.html", {"rules": selectors.rules_list()})
