@@ -496,7 +496,7 @@ def nomination_create_from_acclamation(*, actor, acclamation, nomination_round):
     from movements.services import acclamation_mark_nominated
 
     _require_office(actor)
-    acclamation = ClusterAcclamation.objects.select_for_update().select_related("cluster", "unit", "title", "form").get(
+    acclamation = ClusterAcclamation.objects.select_for_update(of=("self",)).select_related("cluster", "unit", "title", "form").get(
         pk=acclamation.pk)
     if acclamation.state != AcclamationState.PROPOSED:
         raise ValidationError(_("Đề xuất suy tôn này đã được xử lý (%(state)s).") % {"state": acclamation.get_state_display()})
