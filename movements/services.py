@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from tdkt.audit import audit_record, diff, snapshot
 from tdkt.enums import AuditAction
+from tdkt.guards import require_office, require_unit_scope
 from tdkt.text import fold, nfc, nfc_multiline
 
 from .enums import AcclamationState, CampaignStatus, ClusterState, CriterionKind, RegistrationState, UnitKind
@@ -114,12 +115,6 @@ def unit_set_active(*, actor, unit, active, reason=""):
 
 # ---------------------------------------------------------------- people
 
-def _check_unit_user_scope(actor, unit):
-    """Unit heads may only write inside their own unit (defence in depth under the views)."""
-    if actor is not None and not actor.is_office and getattr(actor, "unit_id", None) != unit.pk:
-        raise ValidationError(_("Bạn chỉ được cập nhật dữ liệu của đơn vị mình."))
-
-
 def _mirror_position(person, assignment):
     person.unit = assignment.unit
     person.position_title = assignment.title
@@ -145,7 +140,7 @@ def _open_position(*, person, unit, title, is_leadership, is_head, start_date):
 @transaction.atomic
 def person_create(*, actor, full_name, gender, unit, date_of_birth=None, position_title="", is_leadership=False,
                   is_head=False, start_date=None):
-    _check_unit_user_scope(actor, unit)
+    require_unit_scope(actor, unit)
     person = Person(
         full_name=nfc(full_name), gender=gender, date_of_birth=date_of_birth, unit=unit,
         position_title=nfc(position_title or ""), is_leadership=bool(is_leadership or is_head), is_head=bool(is_head),
@@ -163,7 +158,7 @@ def person_create(*, actor, full_name, gender, unit, date_of_birth=None, positio
 def person_update(*, actor, person, full_name=None, gender=None, date_of_birth=None):
     """Change a person's identity data. Posts change through :func:`person_change_position`."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    _check_unit_user_scope(actor, person.unit)
+    require_unit_scope(actor, person.unit)
     before = snapshot(person, PERSON_FIELDS)
     if full_name is not None:
         person.full_name = nfc(full_name)
@@ -183,8 +178,8 @@ def person_update(*, actor, person, full_name=None, gender=None, date_of_birth=N
 def person_change_position(*, actor, person, unit, title, is_leadership, is_head, start_date, reason=""):
     """Close the current post the day before ``start_date`` and open the new one."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    _check_unit_user_scope(actor, person.unit)
-    _check_unit_user_scope(actor, unit)
+    require_unit_scope(actor, person.unit)
+    require_unit_scope(actor, unit)
     if not person.active:
         raise ValidationError(_("Cá nhân này đã nghỉ công tác: hãy kích hoạt lại trước."))
     before = snapshot(person, PERSON_FIELDS)
@@ -209,7 +204,7 @@ def person_change_position(*, actor, person, unit, title, is_leadership, is_head
 def person_set_active(*, actor, person, active, date=None, reason=""):
     """Deactivate (nghỉ hưu, chuyển công tác…) or reactivate a person. People are never deleted."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    _check_unit_user_scope(actor, person.unit)
+    require_unit_scope(actor, person.unit)
     if person.active == active:
         return person
     date = date or _today()
@@ -299,19 +294,13 @@ CAMPAIGN_TRANSITIONS = {
 }
 
 
-def _require_office(actor, message=None):
-    """Office-only writes (defence in depth under the views). ``actor=None`` is the system (demo, migrations)."""
-    if actor is not None and not actor.is_office:
-        raise ValidationError(message or _("Chỉ Văn phòng Sở được thực hiện thao tác này."))
-
-
 def _text(value):
     return nfc(value or "")
 
 
 @transaction.atomic
 def campaign_create(*, actor, name, level, kind, start_year, end_year, lead_unit=None, description=""):
-    _require_office(actor)
+    require_office(actor)
     campaign = Campaign(name=_text(name), level=level, kind=kind, start_year=start_year, end_year=end_year,
                         lead_unit=lead_unit, description=nfc_multiline(description or ""))
     campaign.full_clean()
@@ -322,7 +311,7 @@ def campaign_create(*, actor, name, level, kind, start_year, end_year, lead_unit
 
 @transaction.atomic
 def campaign_update(*, actor, campaign, **values):
-    _require_office(actor)
+    require_office(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     before = snapshot(campaign, CAMPAIGN_FIELDS)
     for name in CAMPAIGN_EDITABLE:
@@ -344,7 +333,7 @@ def campaign_update(*, actor, campaign, **values):
 @transaction.atomic
 def campaign_transition(*, campaign, actor, to_state, date, reason=""):
     """Move a campaign along draft → launched → sơ kết → tổng kết → closed, recording the date."""
-    _require_office(actor)
+    require_office(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     from_state = campaign.status
     if to_state not in CAMPAIGN_TRANSITIONS.get(from_state, set()):
@@ -368,7 +357,7 @@ def campaign_transition(*, campaign, actor, to_state, date, reason=""):
 
 @transaction.atomic
 def campaign_document_add(*, actor, campaign, kind, title, number="", issued_on=None, file=None):
-    _require_office(actor)
+    require_office(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if file is not None:
         try:
@@ -390,7 +379,7 @@ def campaign_document_add(*, actor, campaign, kind, title, number="", issued_on=
 @transaction.atomic
 def campaign_document_remove(*, actor, document, reason=""):
     """Remove a document record and its stored file (the audit trail keeps what it was)."""
-    _require_office(actor)
+    require_office(actor)
     document = CampaignDocument.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=document.pk)
     campaign = document.campaign
     audit_record(actor=actor, action=AuditAction.DELETE, obj=document, changes=diff(snapshot(document, DOCUMENT_FIELDS), {
@@ -424,7 +413,7 @@ def _date(value):
 
 @transaction.atomic
 def registration_window_create(*, actor, year, opens_on, closes_on, required_for_nomination=True, note=""):
-    _require_office(actor)
+    require_office(actor)
     window = RegistrationWindow(year=year, opens_on=opens_on, closes_on=closes_on,
                                 required_for_nomination=required_for_nomination, note=nfc_multiline(note or ""))
     window.full_clean()
@@ -435,7 +424,7 @@ def registration_window_create(*, actor, year, opens_on, closes_on, required_for
 
 @transaction.atomic
 def registration_window_update(*, actor, window, opens_on, closes_on, required_for_nomination, note=""):
-    _require_office(actor)
+    require_office(actor)
     window = RegistrationWindow.objects.select_for_update().get(pk=window.pk)
     before = snapshot(window, WINDOW_FIELDS)
     window.opens_on, window.closes_on = opens_on, closes_on
@@ -452,7 +441,7 @@ def registration_window_update(*, actor, window, opens_on, closes_on, required_f
 @transaction.atomic
 def registration_start(*, actor, window, unit):
     """The unit's registration for the window, created empty ("chưa gửi") on first use."""
-    _check_unit_user_scope(actor, unit)
+    require_unit_scope(actor, unit)
     existing = Registration.objects.filter(window=window, unit=unit).first()
     if existing:
         return existing
@@ -482,7 +471,7 @@ def registration_save(*, actor, registration, unit_title, titles, note=""):
     A member mapped to ``None`` is taken off the registration. One audit event lists every change.
     """
     registration = _lock_registration(registration)
-    _check_unit_user_scope(actor, registration.unit)
+    require_unit_scope(actor, registration.unit)
     _check_editable(registration)
     changes = {}
     if registration.unit_title_id != getattr(unit_title, "pk", None):
@@ -530,7 +519,7 @@ def registration_save(*, actor, registration, unit_title, titles, note=""):
 @transaction.atomic
 def initiative_add(*, actor, registration, title, owner):
     registration = _lock_registration(registration)
-    _check_unit_user_scope(actor, registration.unit)
+    require_unit_scope(actor, registration.unit)
     _check_editable(registration)
     initiative = RegisteredInitiative(registration=registration, title=_text(title), owner=owner)
     initiative.full_clean()
@@ -543,7 +532,7 @@ def initiative_add(*, actor, registration, title, owner):
 @transaction.atomic
 def initiative_remove(*, actor, initiative):
     registration = _lock_registration(initiative.registration)
-    _check_unit_user_scope(actor, registration.unit)
+    require_unit_scope(actor, registration.unit)
     _check_editable(registration)
     initiative = RegisteredInitiative.objects.select_related("owner").get(pk=initiative.pk, registration=registration)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=registration,
@@ -568,7 +557,7 @@ def registration_transition(*, registration, actor, to_state, reason="", now=Non
     now = now or timezone.now()
     today = timezone.localdate(now)
     if to_state == RegistrationState.SUBMITTED:
-        _check_unit_user_scope(actor, registration.unit)
+        require_unit_scope(actor, registration.unit)
         if today < window.opens_on:
             raise ValidationError(_("Đợt đăng ký thi đua năm %(year)s mở từ ngày %(date)s: chưa thể gửi phiếu.")
                                   % {"year": window.year, "date": _date(window.opens_on)})
@@ -583,7 +572,7 @@ def registration_transition(*, registration, actor, to_state, reason="", now=Non
         registration.submitted_at = now
         registration.return_reason = ""
     else:
-        _require_office(actor, _("Chỉ Văn phòng Sở được trả lại hoặc duyệt phiếu đăng ký."))
+        require_office(actor, _("Chỉ Văn phòng Sở được trả lại hoặc duyệt phiếu đăng ký."))
         if to_state == RegistrationState.RETURNED:
             if not reason:
                 raise ValidationError({"reason": _("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.")})
@@ -649,7 +638,7 @@ def _set_pact_file(cluster, pact_file):
 @transaction.atomic
 def cluster_create(*, actor, year, name, members, leader_unit=None, deputy_unit=None, description="", pact_number="",
                    pact_signed_on=None, pact_file=None):
-    _require_office(actor)
+    require_office(actor)
     cluster = Cluster(year=year, name=_text(name), description=nfc_multiline(description or ""), leader_unit=leader_unit,
                       deputy_unit=deputy_unit, pact_number=_text(pact_number), pact_signed_on=pact_signed_on)
     cluster.full_clean(exclude=["pact_file"])
@@ -668,7 +657,7 @@ def cluster_create(*, actor, year, name, members, leader_unit=None, deputy_unit=
 @transaction.atomic
 def cluster_update(*, actor, cluster, year, name, members, leader_unit=None, deputy_unit=None, description="", pact_number="",
                    pact_signed_on=None, pact_file=None):
-    _require_office(actor)
+    require_office(actor)
     cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
     before = snapshot(cluster, CLUSTER_FIELDS)
     old_members = set(cluster.memberships.values_list("unit_id", flat=True))
@@ -708,7 +697,7 @@ def _check_table_editable(cluster):
 
 @transaction.atomic
 def section_create(*, actor, cluster, name, order=1):
-    _require_office(actor)
+    require_office(actor)
     cluster = _lock_cluster(cluster)
     _check_table_editable(cluster)
     section = ScoringSection(cluster=cluster, name=_text(name), order=order)
@@ -720,7 +709,7 @@ def section_create(*, actor, cluster, name, order=1):
 
 @transaction.atomic
 def criterion_create(*, actor, section, name, max_score, kind=CriterionKind.STANDARD, order=1):
-    _require_office(actor)
+    require_office(actor)
     cluster = _lock_cluster(section.cluster)
     _check_table_editable(cluster)
     criterion = ScoringCriterion(section=section, name=_text(name), max_score=max_score, kind=kind, order=order)
@@ -733,7 +722,7 @@ def criterion_create(*, actor, section, name, max_score, kind=CriterionKind.STAN
 
 @transaction.atomic
 def criterion_delete(*, actor, criterion):
-    _require_office(actor)
+    require_office(actor)
     cluster = _lock_cluster(criterion.section.cluster)
     _check_table_editable(cluster)
     if criterion.scores.exists():
@@ -745,7 +734,7 @@ def criterion_delete(*, actor, criterion):
 
 @transaction.atomic
 def section_delete(*, actor, section):
-    _require_office(actor)
+    require_office(actor)
     cluster = _lock_cluster(section.cluster)
     _check_table_editable(cluster)
     if section.criteria.exists():
@@ -758,7 +747,7 @@ def section_delete(*, actor, section):
 @transaction.atomic
 def cluster_transition(*, cluster, actor, to_state, reason=""):
     """Thiết lập → chấm điểm → kết thúc chấm điểm (bình xét); reopening needs a reason."""
-    _require_office(actor)
+    require_office(actor)
     cluster = _lock_cluster(cluster)
     from_state = cluster.state
     reason = nfc_multiline(reason or "")
@@ -893,7 +882,7 @@ def acclamation_record(*, actor, cluster, unit, meeting_date, title=None, form=N
     """Record the suy tôn of a leading unit; the row is the proposal the nominations app picks up."""
     from .selectors import cluster_ranking
 
-    _require_office(actor, _("Chỉ Văn phòng Sở được ghi nhận kết quả suy tôn."))
+    require_office(actor, _("Chỉ Văn phòng Sở được ghi nhận kết quả suy tôn."))
     cluster = _lock_cluster(cluster)
     if cluster.state != ClusterState.CONCLUDED:
         raise ValidationError(_("Hãy kết thúc chấm điểm của cụm trước khi ghi nhận kết quả suy tôn."))
@@ -926,7 +915,7 @@ def acclamation_record(*, actor, cluster, unit, meeting_date, title=None, form=N
 @transaction.atomic
 def acclamation_transition(*, acclamation, actor, to_state, reason=""):
     """Đề xuất → đã đưa vào đề nghị (by the nominations app) or → huỷ (with a reason)."""
-    _require_office(actor)
+    require_office(actor)
     acclamation = ClusterAcclamation.objects.select_for_update().get(pk=acclamation.pk)
     from_state = acclamation.state
     reason = nfc_multiline(reason or "")

@@ -8,13 +8,14 @@ moment cannot both succeed on PostgreSQL.
 
 import os
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tdkt.audit import audit_record, diff, snapshot
 from tdkt.enums import AuditAction
+from tdkt.guards import require_office, require_unit_scope
 from tdkt.text import nfc, nfc_multiline
 
 from .enums import AwardType, DocumentKind, NominationState, RoundStatus
@@ -63,17 +64,8 @@ def _actor(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def _require_office(actor):
-    if actor is not None and not actor.is_office:
-        raise PermissionDenied(_("Chỉ Văn phòng Sở được thực hiện thao tác này."))
-
-
 def _require_unit_scope(actor, unit):
-    """Unit heads write only for their own unit; the office for any; the council never."""
-    if actor is None or actor.is_office:
-        return
-    if actor.role != "unit" or actor.unit_id != unit.pk:
-        raise PermissionDenied(_("Bạn chỉ được lập hồ sơ đề nghị của đơn vị mình."))
+    require_unit_scope(actor, unit, _("Bạn chỉ được lập hồ sơ đề nghị của đơn vị mình."))
 
 
 def lock_for_rules(nomination_round, submission=None):
@@ -99,7 +91,7 @@ def _record_overrides(nomination, warnings, reason, actor):
 
 @transaction.atomic
 def round_create(*, actor, name, kind, year, reference_date, deadline=None, campaign=None, note=""):
-    _require_office(actor)
+    require_office(actor)
     nomination_round = NominationRound(name=nfc(name), kind=kind, year=year, reference_date=reference_date,
                                        deadline=deadline if kind != AwardType.AD_HOC else None,
                                        campaign=campaign, note=nfc_multiline(note or ""))
@@ -112,7 +104,7 @@ def round_create(*, actor, name, kind, year, reference_date, deadline=None, camp
 
 @transaction.atomic
 def round_update(*, actor, nomination_round, **values):
-    _require_office(actor)
+    require_office(actor)
     nomination_round = NominationRound.objects.select_for_update().get(pk=nomination_round.pk)
     before = snapshot(nomination_round, ROUND_FIELDS)
     for name in ROUND_FIELDS:
@@ -135,7 +127,7 @@ def round_update(*, actor, nomination_round, **values):
 
 @transaction.atomic
 def round_set_status(*, actor, nomination_round, status, reason=""):
-    _require_office(actor)
+    require_office(actor)
     nomination_round = NominationRound.objects.select_for_update().get(pk=nomination_round.pk)
     old = nomination_round.status
     if status not in ROUND_TRANSITIONS.get(old, set()):
@@ -274,7 +266,7 @@ def nomination_update(*, actor, nomination, person=None, subject_unit=None, titl
 @transaction.atomic
 def nomination_admin_save(*, actor, nomination, override_reason=""):
     """Save a nomination edited in the Django admin (already validated by its form): locked, re-validated, audited."""
-    _require_office(actor)
+    require_office(actor)
     lock_for_rules(nomination.round, nomination.submission if nomination.submission_id else None)
     created = nomination.pk is None
     before = {} if created else snapshot(Nomination.objects.get(pk=nomination.pk), NOMINATION_FIELDS)
@@ -317,7 +309,7 @@ def _check_move(actor, nomination, to_state):
     if to_state in UNIT_MOVES:
         _require_unit_scope(actor, nomination.submission.unit)
     else:
-        _require_office(actor)
+        require_office(actor)
 
 
 def _transition_all(*, actor, nominations, to_state, reason="", override_reason="", decision=None):
@@ -427,7 +419,7 @@ def submission_submit(*, actor, submission, override_reason=""):
 @transaction.atomic
 def award_record_create(*, actor, year, kind=AwardType.ANNUAL, person=None, unit=None, title=None, form=None, decision_number="",
                         decision_date=None, issuer="", note="", nomination=None):
-    _require_office(actor)
+    require_office(actor)
     record = AwardRecord(person=person, unit=unit, title=title, form=form, year=year, kind=kind,
                          decision_number=nfc(decision_number or ""), decision_date=decision_date, issuer=nfc(issuer or ""),
                          note=nfc_multiline(note or ""), nomination=nomination)
@@ -439,7 +431,7 @@ def award_record_create(*, actor, year, kind=AwardType.ANNUAL, person=None, unit
 
 @transaction.atomic
 def award_record_update(*, actor, record, **values):
-    _require_office(actor)
+    require_office(actor)
     record = AwardRecord.objects.select_for_update().get(pk=record.pk)
     before = snapshot(record, AWARD_FIELDS)
     for name in AWARD_FIELDS:
@@ -460,7 +452,7 @@ def award_record_update(*, actor, record, **values):
 
 @transaction.atomic
 def award_record_delete(*, actor, record, reason):
-    _require_office(actor)
+    require_office(actor)
     if not nfc_multiline(reason or ""):
         raise ValidationError({"reason": _("Hãy ghi lý do xoá.")})
     if record.nomination_id:
@@ -472,7 +464,7 @@ def award_record_delete(*, actor, record, reason):
 
 @transaction.atomic
 def initiative_create(*, actor, person, title, year, kind, scope, recognised_on=None, decision_number=""):
-    _require_office(actor)
+    require_office(actor)
     initiative = Initiative(person=person, title=nfc(title), year=year, kind=kind, scope=scope, recognised_on=recognised_on,
                             decision_number=nfc(decision_number or ""))
     initiative.full_clean()
@@ -495,7 +487,7 @@ def nomination_create_from_acclamation(*, actor, acclamation, nomination_round):
     from movements.models import ClusterAcclamation
     from movements.services import acclamation_mark_nominated
 
-    _require_office(actor)
+    require_office(actor)
     acclamation = ClusterAcclamation.objects.select_for_update(of=("self",)).select_related("cluster", "unit", "title", "form").get(
         pk=acclamation.pk)
     if acclamation.state != AcclamationState.PROPOSED:

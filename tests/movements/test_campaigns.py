@@ -7,7 +7,7 @@ import unicodedata
 import zipfile
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve, reverse
 
@@ -57,9 +57,9 @@ def test_create_refuses_reversed_period_and_unit_heads(office_user, head_a):
     with pytest.raises(ValidationError) as exc:
         _campaign(office_user, start_year=2025, end_year=2021)
     assert exc.value.message_dict["end_year"] == ["Năm kết thúc phải từ năm bắt đầu trở đi."]
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(PermissionDenied) as exc:
         _campaign(head_a)
-    assert exc.value.messages == ["Chỉ Văn phòng Sở được thực hiện thao tác này."]
+    assert str(exc.value) == "Chỉ Văn phòng Sở được thực hiện thao tác này."
     assert Campaign.objects.count() == 0
 
 
@@ -102,7 +102,7 @@ def test_transition_refuses_a_jump_and_a_date_out_of_order(office_user):
 
 def test_transition_refused_to_unit_heads(head_a):
     campaign = CampaignFactory()
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.campaign_transition(campaign=campaign, actor=head_a, to_state="launched", date=datetime.date(2024, 1, 1))
     campaign.refresh_from_db()
     assert campaign.status == "draft"

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -272,9 +272,10 @@ def test_acclamation_for_bang_khen(concluded, unit_b, office_user):
 def test_acclamation_refusals(scoring, concluded, unit_a, unit_c, office_user, head_c):
     outsider = UnitFactory(name="Phòng ngoài cụm", short_code="NGOAI")
     meeting = datetime.date(2024, 12, 20)
+    with pytest.raises(PermissionDenied) as denied:
+        services.acclamation_record(cluster=concluded, actor=head_c, unit=unit_c, title=title("CO_TINH"), meeting_date=meeting)
+    assert str(denied.value) == "Chỉ Văn phòng Sở được ghi nhận kết quả suy tôn."
     cases = [
-        (dict(actor=head_c, unit=unit_c, title=title("CO_TINH"), meeting_date=meeting),
-         ["Chỉ Văn phòng Sở được ghi nhận kết quả suy tôn."]),
         (dict(actor=office_user, unit=outsider, title=title("CO_TINH"), meeting_date=meeting),
          {"unit": ["Phòng ngoài cụm không phải thành viên của cụm."]}),
         (dict(actor=office_user, unit=unit_c, title=title("LDTT"), meeting_date=meeting),
@@ -330,7 +331,7 @@ def test_reopening_needs_a_reason_and_no_standing_acclamation(concluded, unit_c,
 
 
 def test_cluster_transitions_are_audited_and_office_only(concluded, office_user, head_c):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.cluster_transition(cluster=concluded, actor=head_c, to_state="scoring", reason="x")
     cluster = services.cluster_transition(cluster=concluded, actor=office_user, to_state="scoring", reason="Bổ sung minh chứng")
     events = AuditEvent.objects.filter(content_type__model="cluster", object_id=str(cluster.pk), action="transition")

@@ -4,7 +4,7 @@ import datetime
 import unicodedata
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,7 +67,7 @@ def test_window_refuses_reversed_dates_and_unit_heads(office_user, head_a):
         services.registration_window_create(actor=office_user, year=2027, opens_on=datetime.date(2027, 3, 1),
                                             closes_on=datetime.date(2027, 2, 1))
     assert exc.value.message_dict["closes_on"] == ["Hạn cuối phải từ ngày mở trở đi."]
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.registration_window_create(actor=head_a, year=2027, opens_on=datetime.date(2027, 1, 1),
                                             closes_on=datetime.date(2027, 2, 1))
     assert RegistrationWindow.objects.count() == 0
@@ -132,14 +132,14 @@ def test_save_refuses_an_inactive_person(registration, office_user, unit_a):
 
 def test_unit_head_cannot_write_another_units_registration(window, unit_b, person_b, head_a, office_user):
     other = services.registration_start(actor=office_user, window=window, unit=unit_b)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(PermissionDenied) as exc:
         services.registration_start(actor=head_a, window=RegistrationWindowFactory(year=2027), unit=unit_b)
-    assert exc.value.messages == ["Bạn chỉ được cập nhật dữ liệu của đơn vị mình."]
-    with pytest.raises(ValidationError):
+    assert str(exc.value) == "Bạn chỉ được cập nhật dữ liệu của đơn vị mình."
+    with pytest.raises(PermissionDenied):
         services.registration_save(actor=head_a, registration=other, unit_title=title("TTLDTT"), titles={person_b: title("LDTT")})
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.initiative_add(actor=head_a, registration=other, title="Sáng kiến", owner=person_b)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.registration_submit(registration=other, actor=head_a)
     other.refresh_from_db()
     assert (other.state, other.unit_title, other.entries.count(), other.initiatives.count()) == ("draft", None, 0, 0)
@@ -258,10 +258,10 @@ def test_transitions_outside_the_workflow_are_refused(registration, office_user,
 
 def test_unit_head_cannot_return_or_approve_own_registration(registration, head_a):
     services.registration_submit(registration=registration, actor=head_a)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(PermissionDenied) as exc:
         services.registration_approve(registration=registration, actor=head_a)
-    assert exc.value.messages == ["Chỉ Văn phòng Sở được trả lại hoặc duyệt phiếu đăng ký."]
-    with pytest.raises(ValidationError):
+    assert str(exc.value) == "Chỉ Văn phòng Sở được trả lại hoặc duyệt phiếu đăng ký."
+    with pytest.raises(PermissionDenied):
         services.registration_return(registration=registration, actor=head_a, reason="Tự trả lại")
     registration.refresh_from_db()
     assert registration.state == "submitted"

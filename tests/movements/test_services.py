@@ -2,7 +2,7 @@ import datetime
 import unicodedata
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from movements import services
 from movements.models import PerformanceRating, Person, PositionAssignment
@@ -75,9 +75,9 @@ def test_deactivate_needs_reason_and_never_deletes(office_user, person_a):
 
 
 def test_unit_head_cannot_write_into_another_unit(head_a, unit_b, person_b):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.person_create(actor=head_a, full_name="Ngô Thị Lan", gender="female", unit=unit_b)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.person_update(actor=head_a, person=person_b, full_name="Đổi tên")
     person_b.refresh_from_db()
     assert person_b.full_name == "Lê Văn Bảo"
