@@ -5,7 +5,7 @@ Each is one data source rendered as XLSX (write-only, formula-safe) or PDF (Ngh�
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tdkt.exports import Column, ListExporter, Section
+from tdkt.exports import Column, ListExporter, Section, register_export
 
 from .models import format_score
 
@@ -29,6 +29,25 @@ class PersonListExporter(ListExporter):
         for p in self.queryset.select_related("unit").iterator(chunk_size=2000):
             yield (p.full_name, p.get_gender_display(), p.date_of_birth, p.position_title,
                    _("Có") if p.is_leadership else "", p.unit.name, _("Đang công tác") if p.active else _("Đã nghỉ"))
+
+
+PEOPLE_ORDER = ("unit__sort_order", "unit__name", "-is_head", "-is_leadership", "full_name")
+
+
+def people_filter(user, params):
+    """The people list's filter, scoped to what ``user`` may see (shared by the page and its exports)."""
+    from .forms import PersonFilter
+    from .selectors import persons_visible_to, units_visible_to
+
+    data = params.copy()
+    if "active" not in data:
+        data["active"] = "true"
+    return PersonFilter(data, queryset=persons_visible_to(user), units=units_visible_to(user))
+
+
+@register_export("movements.people")
+def people_export(user, params):
+    return PersonListExporter(people_filter(user, params).qs.order_by(*PEOPLE_ORDER))
 
 
 class RegistrationRollupExporter(ListExporter):

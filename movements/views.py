@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
-from tdkt.exports import export_response
+from tdkt.exports import export_response, export_view
 from tdkt.forms import ReasonForm
 from tdkt.shortcuts import apply_service_errors, paginate, require_perm
 
 from . import services
 from .enums import CampaignStatus, ClusterState, RegistrationState
-from .exports import ClusterRankingExporter, PersonListExporter, RegistrationRollupExporter, RegistrationUnitExporter
+from .exports import PEOPLE_ORDER, ClusterRankingExporter, RegistrationRollupExporter, RegistrationUnitExporter, people_filter
 from .files import file_response
 from .forms import (
     AcclamationForm,
@@ -32,7 +32,6 @@ from .forms import (
     InitiativeForm,
     OverviewFilterForm,
     PersonCreateForm,
-    PersonFilter,
     PersonForm,
     PositionForm,
     RatingForm,
@@ -158,15 +157,13 @@ def unit_toggle_active(request, pk):
 @login_required
 def person_list(request):
     user = request.user
-    base = persons_visible_to(user)
-    data = request.GET.copy()
-    if "active" not in data:
-        data["active"] = "true"
-    person_filter = PersonFilter(data, queryset=base, units=units_visible_to(user))
-    qs = person_filter.qs.order_by("unit__sort_order", "unit__name", "-is_head", "-is_leadership", "full_name")
     fmt = request.GET.get("xuat")
     if fmt in ("xlsx", "pdf"):
-        return export_response(PersonListExporter(qs), fmt, agency=agency_profile())
+        params = request.GET.copy()
+        params.pop("xuat")
+        return export_view(request, "movements.people", fmt, params=params)
+    person_filter = people_filter(user, request.GET)
+    qs = person_filter.qs.order_by(*PEOPLE_ORDER)
     page = paginate(request, qs)
     template = "movements/person_list.html#results" if request.htmx else "movements/person_list.html"
     return render(request, template, {"filter": person_filter, "page": page,

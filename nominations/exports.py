@@ -3,16 +3,16 @@ the filtered nomination list and the award history, as XLSX (write-only, formula
 
 from django.utils.translation import gettext_lazy as _
 
-from tdkt.exports import Column, ListExporter
+from tdkt.exports import Column, ListExporter, register_export
 
 
 class NominationListExporter(ListExporter):
     filename = "de-nghi-khen-thuong"
     columns = (
-        Column(_("Họ và tên / Tên tập thể"), 30), Column(_("Ngày sinh"), 12, "date"), Column(_("Chức vụ"), 22),
-        Column(_("Đơn vị đề nghị"), 30), Column(_("Danh hiệu / Hình thức"), 30), Column(_("Đợt đề nghị"), 30),
-        Column(_("Năm"), 7, "int"), Column(_("Trạng thái"), 18), Column(_("Tóm tắt thành tích"), 60),
-        Column(_("Lý do trả lại, không đạt"), 40),
+        Column(_("Họ và tên / Tên tập thể"), 26), Column(_("Ngày sinh"), 17, "date"), Column(_("Chức vụ"), 16),
+        Column(_("Đơn vị đề nghị"), 24), Column(_("Danh hiệu / Hình thức"), 22), Column(_("Đợt đề nghị"), 24),
+        Column(_("Năm"), 9, "int"), Column(_("Trạng thái"), 14), Column(_("Tóm tắt thành tích"), 40),
+        Column(_("Lý do trả lại, không đạt"), 28),
     )
 
     def __init__(self, queryset, *, title="", subtitle=""):
@@ -41,7 +41,7 @@ class AwardHistoryExporter(ListExporter):
     filename = "lich-su-khen-thuong"
     columns = (
         Column(_("Họ và tên / Tên tập thể"), 30), Column(_("Đơn vị"), 30), Column(_("Danh hiệu / Hình thức"), 30),
-        Column(_("Năm"), 7, "int"), Column(_("Loại khen thưởng"), 16), Column(_("Số quyết định"), 16),
+        Column(_("Năm"), 9, "int"), Column(_("Loại khen thưởng"), 16), Column(_("Số quyết định"), 16),
         Column(_("Ngày quyết định"), 14, "date"), Column(_("Cấp quyết định"), 22),
     )
 
@@ -62,3 +62,25 @@ class AwardHistoryExporter(ListExporter):
                 a.decision_date,
                 a.issuer,
             )
+
+
+@register_export("nominations.list", permission="nominations.export_nomination")
+def nomination_export(user, params):
+    from . import selectors
+    from .forms import NominationFilter
+    from .selectors import PERSONS_FIRST
+
+    nomination_filter = NominationFilter(params or None, queryset=selectors.nominations_visible_to(user),
+                                         units=selectors.units_for_submission(user))
+    return NominationListExporter(nomination_filter.qs.order_by("-round__year", "-round_id", "submission__unit__sort_order",
+                                                                PERSONS_FIRST, "id"))
+
+
+@register_export("nominations.awards")
+def award_export(user, params):
+    from . import selectors
+    from .forms import AwardFilter
+    from .selectors import PERSONS_FIRST
+
+    award_filter = AwardFilter(params or None, queryset=selectors.awards_visible_to(user), units=selectors.units_for_submission(user))
+    return AwardHistoryExporter(award_filter.qs.order_by("-year", PERSONS_FIRST, "id"))

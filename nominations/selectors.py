@@ -3,7 +3,7 @@
 import math
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from movements.models import PositionAssignment, Unit
 
@@ -12,6 +12,8 @@ from .models import AwardRecord, BaseSalary, BonusCoefficient, Initiative, Nomin
 from .rules_engine import STAGE_AUDIT, STAGE_ENTRY, check_nominations, evaluate, fmt_pct
 
 NOMINATION_RELATED = ("round", "submission__unit", "person", "person__unit", "unit", "title", "form")
+
+PERSONS_FIRST = F("unit_id").asc(nulls_first=True)  # individuals before collectives
 
 
 def _is_reader(user):

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from movements.selectors import acclamations_pending
 from tdkt.audit import audit_events_for
+from tdkt.exports import export_view
 from tdkt.shortcuts import apply_service_errors, paginate, require_perm
 
 from . import selectors, services
 from .enums import NominationState, RoundStatus, SubjectKind
-from .exports import AwardHistoryExporter, NominationListExporter
 from .forms import (
     AwardFilter,
     AwardRecordForm,
@@ -42,10 +42,10 @@ from .forms import (
 )
 from .importers import AwardHistoryImporter, NominationImporter
 from .models import AwardRecord, Nomination, SubmissionDocument, UnitSubmission
+from .selectors import PERSONS_FIRST
 from .services import REASON_REQUIRED, TRANSITIONS
 
 PAGE_SIZE = getattr(settings, "TDKT_PAGE_SIZE", 25)
-PERSONS_FIRST = F("unit_id").asc(nulls_first=True)  # individuals before collectives
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -290,12 +290,8 @@ def nomination_list(request):
 
 @login_required
 def nomination_export(request):
-    user = request.user
-    require_perm(user, "nominations.export_nomination")
-    nomination_filter = NominationFilter(request.GET or None, queryset=selectors.nominations_visible_to(user),
-                                         units=selectors.units_for_submission(user))
-    qs = nomination_filter.qs.order_by("-round__year", "-round_id", "submission__unit__sort_order", PERSONS_FIRST, "id")
-    return _export(request, NominationListExporter(qs))
+    require_perm(request.user, "nominations.export_nomination")
+    return _export(request, "nominations.list")
 
 
 def _nomination(request, pk):
@@ -534,12 +530,11 @@ def _import_page(request, *, importer, template_url, back, title, save, intro):
         "back": back, "title": title, "intro": intro})
 
 
-def _export(request, exporter):
-    """XLSX by default, PDF with ?dinh-dang=pdf; both from the same exporter."""
-    from movements.selectors import agency_profile
-    from tdkt.exports import export_response
-
-    return export_response(exporter, request.GET.get("dinh-dang", "xlsx"), agency=agency_profile())
+def _export(request, key):
+    """XLSX by default, PDF with ?dinh-dang=pdf; large lists go to the task worker."""
+    params = request.GET.copy()
+    fmt = params.pop("dinh-dang", ["xlsx"])[-1]
+    return export_view(request, key, fmt, params=params)
 
 
 def _xlsx_download(content, filename):
@@ -608,8 +603,7 @@ def award_list(request):
 
 @login_required
 def award_export(request):
-    qs = _award_filter(request).qs.order_by("-year", PERSONS_FIRST, "id")
-    return _export(request, AwardHistoryExporter(qs))
+    return _export(request, "nominations.awards")
 
 
 @login_required

@@ -47,7 +47,7 @@ class Section:
 
     @property
     def all_columns(self):
-        return (Column("STT", 6, "int"), *self.columns) if self.numbered else tuple(self.columns)
+        return (Column("STT", 7, "int"), *self.columns) if self.numbered else tuple(self.columns)
 
     def all_rows(self):
         if not self.numbered:
@@ -77,6 +77,11 @@ class ListExporter:
 
     def sections(self) -> Iterable[Section]:
         yield Section("", self.columns, self.rows())
+
+    def count(self) -> int | None:
+        """Number of rows when cheap to know (decides whether to export in the background)."""
+        queryset = getattr(self, "queryset", None)
+        return queryset.count() if queryset is not None else None
 
 
 def safe_text(value):
@@ -189,6 +194,7 @@ def render_pdf(exporter: ListExporter, *, agency=None) -> bytes:
         footer = section.all_footer()
         sections.append({
             "heading": section.heading,
+            "dense": len(columns) > 8,
             "columns": [(c, round(100 * c.width / total_width, 2)) for c in columns],
             "rows": _pdf_rows(section.all_rows(), columns),
             "footer": next(_pdf_rows([footer], columns)) if footer is not None else None,
@@ -212,3 +218,60 @@ def export_response(exporter: ListExporter, fmt: str, *, agency=None) -> HttpRes
     response = HttpResponse(content, content_type=mime)
     response["Content-Disposition"] = f'attachment; filename="{exporter.filename}.{fmt}"'
     return response
+
+
+# ---------------------------------------------------------------- named exports, run now or by the worker
+
+EXPORTS = {}
+
+
+def register_export(key, *, permission=None):
+    """Register ``builder(user, params) -> ListExporter`` under ``key``.
+
+    The builder starts from the user's scoping selectors, so the same key gives the same rows whether
+    the export runs in the request or later in the task worker (``manage.py db_worker``).
+    """
+
+    def decorate(builder):
+        EXPORTS[key] = (builder, permission)
+        return builder
+
+    return decorate
+
+
+def build_export(key, user, params):
+    if key not in EXPORTS:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("exports")  # the worker process has not imported the apps' exports yet
+    builder, permission = EXPORTS[key]
+    if permission and not user.has_perm(permission):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return builder(user, params)
+
+
+def background_threshold(fmt):
+    """Above this many rows an export goes to the task worker instead of holding the request."""
+    from django.conf import settings
+
+    return settings.TDKT_EXPORT_BACKGROUND_ROWS["pdf" if fmt == "pdf" else "xlsx"]
+
+
+def export_view(request, key, fmt, *, params=None):
+    """Answer an export request: the file at once for small lists, else a background job page."""
+    from django.shortcuts import redirect
+
+    from movements.selectors import agency_profile
+
+    from .services import export_job_create
+
+    fmt = "pdf" if fmt == "pdf" else "xlsx"
+    params = (params if params is not None else request.GET).copy()
+    exporter = build_export(key, request.user, params)
+    count = exporter.count()
+    if count is not None and count > background_threshold(fmt):
+        job = export_job_create(user=request.user, key=key, fmt=fmt, params=params, rows=count)
+        return redirect("export_job", pk=job.pk)
+    return export_response(exporter, fmt, agency=agency_profile())

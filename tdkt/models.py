@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -88,3 +90,34 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("AuditEvent is append-only")
+
+
+class ExportJob(models.Model):
+    """A long export made by the task worker; only the user who asked may download it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo tệp")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Lỗi")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="export_jobs")
+    key = models.CharField(max_length=50)
+    fmt = models.CharField(max_length=4)
+    params = models.JSONField(default=dict, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to="exports/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp xuất dữ liệu")
+        verbose_name_plural = _("tệp xuất dữ liệu")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename or str(self.pk)

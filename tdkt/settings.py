@@ -208,3 +208,6 @@ LOGGING = {
 
 # Number of rows per page in lists.
 TDKT_PAGE_SIZE = 25
+# Exports above these row counts run in the task worker (manage.py db_worker) instead of the request.
+TDKT_EXPORT_BACKGROUND_ROWS = {"xlsx": env.int("TDKT_EXPORT_BACKGROUND_ROWS_XLSX", default=5000),
+                               "pdf": env.int("TDKT_EXPORT_BACKGROUND_ROWS_PDF", default=300)}

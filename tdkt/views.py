@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
 from movements.selectors import agency_profile, persons_visible_to, units_visible_to
 
 from .audit import audit_rows
+from .models import ExportJob
 
 
 @login_required
@@ -46,3 +47,17 @@ def error_404(request, exception=None):
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+@login_required
+def export_job(request, pk):
+    """The page of a background export: it refreshes itself (htmx) until the file is ready."""
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    template = "tdkt/export_job.html#status" if request.htmx else "tdkt/export_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_job_download(request, pk):
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user, status=ExportJob.Status.DONE)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)

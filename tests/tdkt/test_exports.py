@@ -33,7 +33,7 @@ def test_xlsx_is_formula_safe_and_typed():
     assert rows[5] == (2, "Nguyễn Thị Hằng", None, 0)
     formula_cell = ws.cell(row=5, column=2)
     assert formula_cell.data_type == "s"
-    assert [ws.column_dimensions[c].width for c in "ABCD"] == [6, 25, 12, 14]
+    assert [ws.column_dimensions[c].width for c in "ABCD"] == [7, 25, 12, 14]
 
 
 def test_pdf_embeds_bundled_font_and_vietnamese_text(tmp_path, db):
