@@ -70,7 +70,8 @@ class PositionForm(NFCFormMixin, forms.Form):
 
 
 class DeactivateForm(NFCFormMixin, forms.Form):
-    date = forms.DateField(label=_("Nghỉ từ ngày"), widget=DateInput(), initial=datetime.date.today)
+    date = forms.DateField(label=_("Ngày cuối công tác"), widget=DateInput(), initial=datetime.date.today,
+                           help_text=_("Khi kích hoạt lại, ngày bắt đầu phải sau ngày này."))
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000,
                              help_text=_("Ví dụ: nghỉ hưu, chuyển công tác"))
 
@@ -211,16 +212,20 @@ class RegistrationForm(NFCFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit_title"].queryset = unit_titles
         self.members = list(members)
+        # One query for the titles, shared by every member's select (not one query per member).
+        self._titles = {str(t.pk): t for t in person_titles}
+        choices = [("", _("— Không đăng ký —"))] + [(pk, t.name) for pk, t in self._titles.items()]
         for person in self.members:
-            self.fields[f"person_{person.pk}"] = forms.ModelChoiceField(
-                label=person.full_name, queryset=person_titles, required=False,
-                empty_label=_("— Không đăng ký —"), initial=current.get(person.pk))
+            chosen = current.get(person.pk)
+            self.fields[f"person_{person.pk}"] = forms.ChoiceField(
+                label=person.full_name, choices=choices, required=False,
+                initial=str(getattr(chosen, "pk", chosen)) if chosen else "")
 
     def member_rows(self):
         return [(person, self[f"person_{person.pk}"]) for person in self.members]
 
     def titles(self):
-        return {person: self.cleaned_data.get(f"person_{person.pk}") for person in self.members}
+        return {person: self._titles.get(self.cleaned_data.get(f"person_{person.pk}") or "") for person in self.members}
 
 
 class InitiativeForm(NFCFormMixin, forms.Form):

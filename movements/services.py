@@ -6,12 +6,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tdkt.audit import audit_record, diff, snapshot
 from tdkt.enums import AuditAction
-from tdkt.guards import require_office, require_unit_scope
+from tdkt.guards import require_admin, require_office, require_unit_scope
 from tdkt.text import fold, nfc, nfc_multiline
 
 from .enums import AcclamationState, CampaignStatus, ClusterState, CriterionKind, RegistrationState, UnitKind
@@ -52,6 +53,7 @@ def _today():
 
 @transaction.atomic
 def agency_profile_update(*, actor, **values):
+    require_admin(actor)
     profile = AgencyProfile.objects.select_for_update().filter(singleton=True).first() or AgencyProfile()
     before = snapshot(profile, AGENCY_FIELDS) if profile.pk else {}
     for name in AGENCY_FIELDS:
@@ -69,6 +71,7 @@ def agency_profile_update(*, actor, **values):
 
 @transaction.atomic
 def unit_create(*, actor, name, short_code, kind, parent=None, sort_order=0):
+    require_office(actor)
     unit = Unit(name=nfc(name), short_code=nfc(short_code).upper(), kind=kind, parent=parent, sort_order=sort_order)
     unit.full_clean()
     unit.save()
@@ -78,6 +81,7 @@ def unit_create(*, actor, name, short_code, kind, parent=None, sort_order=0):
 
 @transaction.atomic
 def unit_update(*, actor, unit, **values):
+    require_office(actor)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit, UNIT_FIELDS)
     for name in ("name", "short_code", "kind", "parent", "sort_order"):
@@ -98,6 +102,7 @@ def unit_update(*, actor, unit, **values):
 
 @transaction.atomic
 def unit_set_active(*, actor, unit, active, reason=""):
+    require_office(actor)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.active == active:
         return unit
@@ -128,6 +133,13 @@ def _open_position(*, person, unit, title, is_leadership, is_head, start_date):
         is_head=is_head, start_date=start_date,
     )
     assignment.full_clean(validate_constraints=False)
+    overlapping = (PositionAssignment.objects.filter(person=person).filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+                   .order_by("-end_date").first())
+    if overlapping is not None:
+        # Positions of one person never overlap: rules judged at a date (R1, R2) must find one post.
+        raise ValidationError({"date" if overlapping.end_date else "start_date": _(
+            "Ngày bắt đầu phải sau ngày %(date)s (ngày cuối của chức vụ trước: %(title)s).") % {
+            "date": overlapping.end_date.strftime("%d/%m/%Y") if overlapping.end_date else "…", "title": overlapping.title or "—"}})
     if is_head:
         holder = PositionAssignment.objects.filter(unit=unit, is_head=True, end_date__isnull=True).exclude(person=person).select_related("person").first()
         if holder:
@@ -235,6 +247,7 @@ def person_set_active(*, actor, person, active, date=None, reason=""):
 @transaction.atomic
 def rating_set(*, actor, year, rating, person=None, unit=None):
     """Create or change the yearly rating of one person or unit."""
+    require_office(actor)
     lookup = {"person": person} if person is not None else {"unit": unit}
     existing = PerformanceRating.objects.select_for_update().filter(year=year, **lookup).first()
     if existing:
@@ -254,6 +267,7 @@ def rating_set(*, actor, year, rating, person=None, unit=None):
 
 @transaction.atomic
 def discipline_create(*, actor, kind, start_date, reason, end_date=None, person=None, unit=None):
+    require_office(actor)
     record = DisciplineRecord(person=person, unit=unit, kind=kind, start_date=start_date, end_date=end_date,
                               reason=nfc_multiline(reason))
     record.full_clean()
@@ -265,6 +279,7 @@ def discipline_create(*, actor, kind, start_date, reason, end_date=None, person=
 
 @transaction.atomic
 def discipline_update(*, actor, record, kind, start_date, end_date, reason):
+    require_office(actor)
     record = DisciplineRecord.objects.select_for_update().get(pk=record.pk)
     fields = ["kind", "start_date", "end_date", "reason"]
     before = snapshot(record, fields)
@@ -675,9 +690,13 @@ def cluster_update(*, actor, cluster, year, name, members, leader_unit=None, dep
     cluster.save()
     ClusterMember.objects.filter(cluster=cluster, unit_id__in=removed).delete()
     ClusterMember.objects.bulk_create([ClusterMember(cluster=cluster, unit=u) for u in members if u.pk not in old_members])
+    old_file = cluster.pact_file.name if cluster.pact_file else None
     if pact_file is not None:
         _set_pact_file(cluster, pact_file)
     changes = diff(before, snapshot(cluster, CLUSTER_FIELDS))
+    if pact_file is not None:
+        # A replaced pact is always recorded, even under the same original file name.
+        changes["pact_file"] = [old_file, cluster.pact_file.name]
     if old_members != member_ids:
         codes = dict(Unit.objects.filter(pk__in=old_members | member_ids).values_list("pk", "short_code"))
         changes[_("thành viên")] = [", ".join(sorted(codes[i] for i in old_members)), ", ".join(sorted(codes[i] for i in member_ids))]

@@ -134,7 +134,7 @@ def unit_form(request, pk=None):
 def unit_toggle_active(request, pk):
     require_perm(request.user, "movements.change_unit")
     unit = get_object_or_404(units_visible_to(request.user), pk=pk)
-    form = DeactivateForm(request.POST or None) if unit.active else None
+    form = ReasonForm(request.POST or None) if unit.active else None
     if request.method == "POST":
         try:
             if unit.active:

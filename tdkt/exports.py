@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 
 from .text import ngay_thang_nam
@@ -90,16 +90,24 @@ def safe_text(value):
 
 
 def _xlsx_cell(ws, value, kind):
+    """A value for a write-only row. Plain values go in as they are (fast); a cell object is built only
+    where it matters: text that openpyxl would turn into a formula, dates and money formats."""
     if isinstance(value, str):
-        cell = WriteOnlyCell(ws, value=safe_text(value))
+        text = safe_text(value)
+        if not text.startswith("="):
+            return text  # openpyxl stores any other text as a string; Excel never evaluates it
+        cell = WriteOnlyCell(ws, value=text)
         cell.data_type = "s"  # force text: "=1+1" stays the four characters the user typed
         return cell
-    cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(ws, value=value)
         cell.number_format = "DD/MM/YYYY"
-    elif kind == "money":
+        return cell
+    if kind == "money" and value is not None:
+        cell = WriteOnlyCell(ws, value=value)
         cell.number_format = "#,##0"
-    return cell
+        return cell
+    return value
 
 
 def render_xlsx(exporter: ListExporter) -> bytes:
@@ -134,9 +142,13 @@ def render_xlsx(exporter: ListExporter) -> bytes:
             ws.append([_xlsx_cell(ws, value, column.kind) for value, column in zip(row, columns, strict=True)])
         footer = section.all_footer()
         if footer is not None:
-            cells = [_xlsx_cell(ws, value, column.kind) for value, column in zip(footer, columns, strict=True)]
-            for cell in cells:
+            cells = []
+            for value, column in zip(footer, columns, strict=True):
+                cell = _xlsx_cell(ws, value, column.kind)
+                if not isinstance(cell, Cell):
+                    cell = WriteOnlyCell(ws, value=cell)
                 cell.font = Font(bold=True)
+                cells.append(cell)
             ws.append(cells)
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -20,3 +20,9 @@ def require_unit_scope(actor, unit, message=None):
         return
     if actor.role != "unit" or actor.unit_id != unit.pk:
         raise PermissionDenied(message or _("Bạn chỉ được cập nhật dữ liệu của đơn vị mình."))
+
+
+def require_admin(actor, message=None):
+    """The administrator role (agency profile, users)."""
+    if actor is not None and not actor.is_admin_role:
+        raise PermissionDenied(message or _("Chỉ Quản trị hệ thống được thực hiện thao tác này."))

@@ -57,6 +57,18 @@ def test_create_cluster_with_members_leader_and_pact(office_user, unit_a, unit_b
     assert event.changes["thành viên"] == [None, "QLKH, TTUD"]
 
 
+def test_replacing_the_pact_with_a_same_named_file_is_audited(office_user, unit_a, unit_b, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    cluster = services.cluster_create(actor=office_user, year=2024, name="Cụm 1", members=[unit_a, unit_b],
+                                      pact_file=SimpleUploadedFile("Giao ước.pdf", b"%PDF-1.4 ban dau"))
+    first = cluster.pact_file.name
+    cluster = services.cluster_update(actor=office_user, cluster=cluster, year=2024, name="Cụm 1", members=[unit_a, unit_b],
+                                      pact_file=SimpleUploadedFile("Giao ước.pdf", b"%PDF-1.4 ban sua"))
+    event = AuditEvent.objects.filter(content_type__model="cluster", object_id=str(cluster.pk), action="update").get()
+    assert event.changes["pact_file"] == [first, cluster.pact_file.name]
+    assert first != cluster.pact_file.name
+
+
 def test_leader_and_deputy_must_be_distinct_members(office_user, unit_a, unit_b, unit_c):
     with pytest.raises(ValidationError) as exc:
         services.cluster_create(actor=office_user, year=2024, name="Cụm 1", members=[unit_a, unit_b], leader_unit=unit_c)

@@ -356,3 +356,15 @@ def test_office_opens_a_window_through_the_page(client, office_user):
     response = client.post(reverse("movements:registration_window_create"), {
         "year": "2028", "opens_on": "04/03/2028", "closes_on": "26/02/2028"})
     assert "Hạn cuối phải từ ngày mở trở đi." in response.content.decode()
+
+
+@pytest.mark.parametrize("members", [2, 12])
+def test_edit_page_queries_do_not_grow_with_members(client, head_a, registration, django_assert_max_num_queries, members):
+    PersonFactory.create_batch(members - 1, unit=registration.unit)
+    client.force_login(head_a)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("movements:registration_edit", args=[registration.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count("— Không đăng ký —</option>") == members  # one select per member
+    assert body.count(f'<option value="{title("LDTT").pk}" selected>Lao động tiên tiến</option>') == 1

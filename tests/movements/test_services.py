@@ -116,12 +116,15 @@ def test_discipline_needs_one_subject_and_ordered_dates(office_user, person_a, u
     assert record.covers(datetime.date(2030, 1, 1)) is True
 
 
-def test_agency_profile_is_data(office_user):
-    profile = services.agency_profile_update(actor=office_user, name="Sở Tài chính", parent_name="UBND tỉnh Bắc Ninh",
+def test_agency_profile_is_data(db):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(role="admin")
+    profile = services.agency_profile_update(actor=admin, name="Sở Tài chính", parent_name="UBND tỉnh Bắc Ninh",
                                              doc_code="STC", place_name="Bắc Ninh", director_title="Giám đốc",
                                              director_name="Nguyễn Văn A")
     assert (profile.name_upper, profile.parent_name_upper) == ("SỞ TÀI CHÍNH", "UBND TỈNH BẮC NINH")
-    services.agency_profile_update(actor=office_user, doc_code="STC2")
+    services.agency_profile_update(actor=admin, doc_code="STC2")
     profile.refresh_from_db()
     assert profile.doc_code == "STC2"
 
@@ -135,3 +138,34 @@ def test_seed_demo_is_idempotent(db):
     assert Person.objects.count() == 108
     assert 30 <= leaders <= 45
     assert PersonFactory._meta.model.objects.filter(disciplines__isnull=False).distinct().count() == 2
+
+
+def test_reactivation_cannot_overlap_the_previous_post(office_user, person_a):
+    services.person_set_active(actor=office_user, person=person_a, active=False, reason="Nghỉ việc", date=datetime.date(2025, 6, 30))
+    with pytest.raises(ValidationError) as exc:
+        services.person_set_active(actor=office_user, person=person_a, active=True, date=datetime.date(2025, 3, 1))
+    assert "phải sau ngày 30/06/2025" in str(exc.value)
+    person_a.refresh_from_db()
+    assert person_a.active is False
+    services.person_set_active(actor=office_user, person=person_a, active=True, date=datetime.date(2025, 7, 1))
+    assert list(PositionAssignment.objects.filter(person=person_a).order_by("start_date").values_list("start_date", "end_date")) == [
+        (datetime.date(2015, 1, 1), datetime.date(2025, 6, 30)), (datetime.date(2025, 7, 1), None)]
+
+
+@pytest.mark.parametrize("call", [
+    lambda actor, unit, person: services.unit_create(actor=actor, name="Phòng Mới", short_code="PM", kind="division", parent=unit.parent),
+    lambda actor, unit, person: services.unit_update(actor=actor, unit=unit, name="Đổi tên"),
+    lambda actor, unit, person: services.unit_set_active(actor=actor, unit=unit, active=False),
+    lambda actor, unit, person: services.rating_set(actor=actor, person=person, year=2025, rating="HTXSNV"),
+    lambda actor, unit, person: services.discipline_create(actor=actor, person=person, kind="reprimand",
+                                                           start_date=datetime.date(2025, 1, 1), reason="x"),
+    lambda actor, unit, person: services.agency_profile_update(actor=actor, name="Sở khác"),
+], ids=["unit_create", "unit_update", "unit_deactivate", "rating", "discipline", "agency_profile"])
+def test_office_only_services_refuse_a_unit_head_even_for_their_own_unit(call, head_a, person_a):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        call(head_a, person_a.unit, person_a)
+    person_a.unit.refresh_from_db()
+    assert (person_a.unit.name, person_a.unit.active, person_a.ratings.count(), person_a.disciplines.count()) == (
+        "Phòng Quản lý khoa học", True, 0, 0)
