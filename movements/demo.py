@@ -103,7 +103,7 @@ def _people_plan(rng):
                     if name not in used:
                         used.add(name)
                         break
-                born = datetime.date(rng.randint(1966, 1998), rng.randint(1, 12), rng.randint(1, 28))
+                born = datetime.date(rng.randint(1966, 1986 if leadership else 1999), rng.randint(1, 12), rng.randint(1, 28))
                 plan.append((code, name, gender, born, title, leadership, head))
     return plan
 
