@@ -1,5 +1,9 @@
 """Django admin of the nominations app. Writes go through the same validation as every other
-path: model ``clean()`` runs the rules engine, and nominations are saved by a service."""
+path: model ``clean()`` runs the rules engine, and nominations are saved by a service.
+
+What has a workflow or a reason to record stays with the app's pages: round status (round status pages,
+``services.round_set_status``), deleting nominations (drafts only), award records (with a reason),
+documents and rule overrides. The admin cannot delete those, and shows documents and overrides read-only."""
 
 from django import forms
 from django.contrib import admin
@@ -34,6 +38,30 @@ class AuditedAdmin(admin.ModelAdmin):
         audit_record(actor=request.user, action=AuditAction.UPDATE if change else AuditAction.CREATE, obj=obj,
                      changes={k: [str(a) if a is not None else None, str(b) if b is not None else None] for k, (a, b) in changes.items()})
 
+    def delete_model(self, request, obj):
+        audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj)
+        super().delete_queryset(request, queryset)
+
+
+class NoDeleteMixin:
+    """Deleting goes through the app's pages and services (checks, reason, audit), never the admin."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyMixin(NoDeleteMixin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(EmulationTitle, CommendationForm)
 class AwardKindAdmin(AuditedAdmin):
@@ -67,7 +95,9 @@ class InitiativeAdmin(AuditedAdmin):
 
 
 @admin.register(AwardRecord)
-class AwardRecordAdmin(AuditedAdmin):
+class AwardRecordAdmin(NoDeleteMixin, AuditedAdmin):
+    """Deleting an award record needs a reason and is refused for records created by a decision: the award list's page."""
+
     list_display = ["__str__", "year", "kind", "decision_number", "decision_date"]
     list_filter = ["kind", "year", "title", "form"]
     list_select_related = ["person", "unit", "title", "form"]
@@ -76,24 +106,27 @@ class AwardRecordAdmin(AuditedAdmin):
 
 
 @admin.register(NominationRound)
-class NominationRoundAdmin(AuditedAdmin):
+class NominationRoundAdmin(NoDeleteMixin, AuditedAdmin):
+    """The status moves only along ``services.ROUND_TRANSITIONS``, on the round's status pages."""
+
     list_display = ["name", "kind", "year", "reference_date", "deadline", "status"]
     list_filter = ["kind", "status", "year"]
+    readonly_fields = ["status"]
 
 
 @admin.register(UnitSubmission)
 class UnitSubmissionAdmin(AuditedAdmin):
     list_display = ["__str__", "memo_number", "memo_date", "submitted_at"]
     list_select_related = ["round", "unit"]
+    readonly_fields = ["submitted_at", "submitted_by"]  # set by sending the list (services.submission_submit)
 
 
 @admin.register(SubmissionDocument)
-class SubmissionDocumentAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "kind", "submission", "uploaded_at"]
-    readonly_fields = ["file", "original_name", "size", "uploaded_by"]
+class SubmissionDocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Read-only: uploads go through the checked form of the submission page, deletions through its audited service."""
 
-    def has_add_permission(self, request):
-        return False  # uploads go through the checked form of the submission page
+    list_display = ["original_name", "kind", "submission", "uploaded_at"]
+    list_select_related = ["submission__round", "submission__unit"]
 
 
 class NominationAdminForm(forms.ModelForm):
@@ -111,7 +144,9 @@ class NominationAdminForm(forms.ModelForm):
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """Adds and changes go through ``services.nomination_admin_save``; only drafts are deleted, on the app's pages."""
+
     form = NominationAdminForm
     list_display = ["id", "person", "unit", "title", "form", "round", "submission", "state"]
     list_select_related = ["person", "unit", "title", "form", "round", "submission__unit", "submission__round"]
@@ -125,12 +160,8 @@ class NominationAdmin(admin.ModelAdmin):
 
 
 @admin.register(RuleOverride)
-class RuleOverrideAdmin(admin.ModelAdmin):
+class RuleOverrideAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Read-only: overrides are recorded with their reason by the services."""
+
     list_display = ["rule", "nomination", "created_by", "created_at"]
     list_select_related = ["rule", "nomination__person", "nomination__unit", "nomination__title", "nomination__form", "created_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

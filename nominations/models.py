@@ -72,8 +72,10 @@ class CommendationForm(AwardKind):
 class BonusCoefficient(models.Model):
     """Bonus = coefficient × base salary in force on the decision date; data with effective dates."""
 
-    title = models.ForeignKey(EmulationTitle, on_delete=models.PROTECT, null=True, blank=True, related_name="coefficients")
-    form = models.ForeignKey(CommendationForm, on_delete=models.PROTECT, null=True, blank=True, related_name="coefficients")
+    title = models.ForeignKey(EmulationTitle, verbose_name=_("danh hiệu thi đua"), on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="coefficients")
+    form = models.ForeignKey(CommendationForm, verbose_name=_("hình thức khen thưởng"), on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="coefficients")
     subject_kind = models.CharField(_("áp dụng cho"), max_length=8, choices=SubjectKind.choices, default=SubjectKind.BOTH)
     coefficient = models.DecimalField(_("hệ số"), max_digits=5, decimal_places=2)
     effective_from = models.DateField(_("áp dụng từ"))
@@ -250,7 +252,7 @@ class AwardRecord(AwardMixin):
     note = models.TextField(_("ghi chú"), blank=True)
     nomination = models.OneToOneField("Nomination", verbose_name=_("đề nghị"), on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="award_record")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("khen thưởng đã nhận")
@@ -298,7 +300,7 @@ class NominationRound(models.Model):
                                  related_name="nomination_rounds")
     status = models.CharField(_("trạng thái"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.OPEN)
     note = models.TextField(_("ghi chú"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("đợt đề nghị")
@@ -327,7 +329,7 @@ class NominationRound(models.Model):
             raise ValidationError({"deadline": _("Đợt đề nghị (trừ đột xuất) phải có hạn nộp hồ sơ.")})
         if self.kind == AwardType.THEMATIC and not self.campaign_id:
             raise ValidationError({"campaign": _("Đợt chuyên đề phải gắn với một phong trào thi đua.")})
-        if self.reference_date and self.year and abs(self.reference_date.year - self.year) > 1:
+        if self.reference_date and self.year and not 0 <= self.reference_date.year - self.year <= 1:
             raise ValidationError({"reference_date": _("Ngày xét phải thuộc năm thành tích hoặc năm liền sau.")})
         blocking = [str(v) for v in round_violations(self) if v.blocking]
         if blocking:
@@ -350,8 +352,9 @@ class UnitSubmission(models.Model):
     memo_number = models.CharField(_("số tờ trình"), max_length=50, blank=True)
     memo_date = models.DateField(_("ngày tờ trình"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người gửi"), on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("hồ sơ đề nghị của đơn vị")
@@ -375,15 +378,16 @@ class SubmissionDocument(models.Model):
     """A typed attachment of a unit submission. Files live under MEDIA_ROOT (outside the web
     root) and are served only by a permission-checked view."""
 
-    submission = models.ForeignKey(UnitSubmission, on_delete=models.PROTECT, related_name="documents")
+    submission = models.ForeignKey(UnitSubmission, verbose_name=_("hồ sơ đơn vị"), on_delete=models.PROTECT, related_name="documents")
     nomination = models.ForeignKey("Nomination", verbose_name=_("đề nghị"), on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="documents", help_text=_("Bắt buộc với báo cáo thành tích."))
     kind = models.CharField(_("loại tài liệu"), max_length=12, choices=DocumentKind.choices)
     file = models.FileField(_("tệp"), upload_to=submission_document_path, max_length=255)
     original_name = models.CharField(_("tên tệp"), max_length=255)
     size = models.PositiveIntegerField(_("dung lượng (byte)"), default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("tài liệu hồ sơ")
@@ -398,6 +402,21 @@ class SubmissionDocument(models.Model):
             raise ValidationError({"nomination": _("Báo cáo thành tích phải gắn với một người hoặc tập thể được đề nghị.")})
         if self.nomination_id and self.submission_id and self.nomination.submission_id != self.submission_id:
             raise ValidationError({"nomination": _("Đề nghị này không thuộc hồ sơ của đơn vị.")})
+
+    @property
+    def is_sent(self):
+        """Reached the office: a nominee's file once that nomination was sent (never a draft's), a file of the
+        submission itself (tờ trình, biên bản) once the unit sent its list. The council reads only these."""
+        if self.nomination_id:
+            return self.nomination.state != NominationState.DRAFT
+        return self.submission.submitted_at is not None
+
+    @property
+    def unit_may_remove(self):
+        """The unit may still remove it: a file of a draft or returned nomination, or of a submission not yet sent."""
+        if self.nomination_id:
+            return self.nomination.state in NominationState.editable()
+        return self.submission.submitted_at is None
 
 
 class Nomination(AwardMixin):
@@ -418,9 +437,10 @@ class Nomination(AwardMixin):
     state = models.CharField(_("trạng thái"), max_length=16, choices=NominationState.choices, default=NominationState.DRAFT)
     last_reason = models.TextField(_("lý do gần nhất"), blank=True,
                                    help_text=_("Lý do trả lại, không đạt hoặc không thông qua lần gần nhất."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     CONTENT_FIELDS = ("round_id", "submission_id", "person_id", "unit_id", "title_id", "form_id")
 
@@ -487,11 +507,12 @@ class Nomination(AwardMixin):
 class RuleOverride(models.Model):
     """A warning rule explicitly overridden for one nomination, with the reason (recorded)."""
 
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="overrides")
-    rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="overrides")
+    nomination = models.ForeignKey(Nomination, verbose_name=_("đề nghị"), on_delete=models.CASCADE, related_name="overrides")
+    rule = models.ForeignKey(Rule, verbose_name=_("quy định"), on_delete=models.PROTECT, related_name="overrides")
     reason = models.TextField(_("lý do"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("vượt cảnh báo")

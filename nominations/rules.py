@@ -41,6 +41,19 @@ def not_draft(user, nomination):
     return nomination is not None and nomination.state != NominationState.DRAFT
 
 
+@rules.predicate
+def document_sent(user, document):
+    """A document that reached the office: a nominee's file once that nomination was sent, a file of the
+    submission itself (tờ trình, biên bản) once the unit sent its list."""
+    return document is not None and document.is_sent
+
+
+@rules.predicate
+def document_changeable_by_unit(user, document):
+    """What the unit may still remove: files of a draft or returned nomination, or of a submission not yet sent."""
+    return document is not None and document.unit_may_remove
+
+
 can_read = is_office | (is_council & not_draft) | (is_unit_user & own_unit)
 
 rules.add_perm("nominations.view_round", is_office | is_council | is_unit_user)
@@ -54,7 +67,8 @@ rules.add_perm("nominations.delete_nomination", (is_office | (is_unit_user & own
 rules.add_perm("nominations.submit_nomination", (is_office | (is_unit_user & own_unit)) & is_editable)
 rules.add_perm("nominations.vet_nomination", is_office)
 rules.add_perm("nominations.export_nomination", is_office | is_council | is_unit_user)
-rules.add_perm("nominations.view_document", is_office | is_council | (is_unit_user & own_unit))
+rules.add_perm("nominations.view_document", is_office | (is_council & document_sent) | (is_unit_user & own_unit))
+rules.add_perm("nominations.delete_document", is_office | (is_unit_user & own_unit & document_changeable_by_unit))
 rules.add_perm("nominations.view_award", is_office | is_council | (is_unit_user & own_unit))
 rules.add_perm("nominations.manage_award", is_office)
 rules.add_perm("nominations.view_rule", is_office | is_council | is_unit_user)

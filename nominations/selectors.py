@@ -8,7 +8,17 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from movements.models import PositionAssignment, Unit
 
 from .enums import NominationState, RoundStatus, SubjectKind
-from .models import AwardRecord, BaseSalary, BonusCoefficient, Initiative, Nomination, NominationRound, Rule, UnitSubmission
+from .models import (
+    AwardRecord,
+    BaseSalary,
+    BonusCoefficient,
+    Initiative,
+    Nomination,
+    NominationRound,
+    Rule,
+    SubmissionDocument,
+    UnitSubmission,
+)
 from .rules_engine import STAGE_AUDIT, STAGE_ENTRY, check_nominations, evaluate, fmt_pct
 
 NOMINATION_RELATED = ("round", "submission__unit", "person", "person__unit", "unit", "title", "form")
@@ -35,6 +45,39 @@ def nominations_visible_to(user):
         return qs
     if user.role == "council":
         return qs.exclude(state=NominationState.DRAFT)
+    if user.role == "unit" and user.unit_id:
+        return qs.filter(submission__unit_id=user.unit_id)
+    return qs.none()
+
+
+def sees_drafts(user):
+    """Drafts are the unit's own work: the office and unit heads see them, the council reads only what was sent."""
+    return user.is_authenticated and user.is_active and (user.is_office or (user.role == "unit" and bool(user.unit_id)))
+
+
+def progress_nominations(user):
+    """Nominations counted on the progress pages (per-unit states, R1 gauges). The council never counts drafts;
+    unit heads get rows for their own unit only, and the agency-wide R1 gauge spans every unit as the rule does."""
+    qs = Nomination.objects.all()
+    if sees_drafts(user):
+        return qs
+    if user.is_authenticated and user.is_active and user.role == "council":
+        return qs.exclude(state=NominationState.DRAFT)
+    return qs.none()
+
+
+def documents_visible_to(user):
+    """Office: every file. Council: only what was sent (``SubmissionDocument.is_sent``: never a draft's file,
+    never the file of a list not yet sent). Unit head: their unit's files."""
+    qs = SubmissionDocument.objects.select_related("submission__unit", "submission__round", "nomination__person",
+                                                   "nomination__unit")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_office:
+        return qs
+    if user.role == "council":
+        sent_states = [s for s in NominationState.values if s != NominationState.DRAFT]
+        return qs.filter(Q(nomination__isnull=True, submission__submitted_at__isnull=False) | Q(nomination__state__in=sent_states))
     if user.role == "unit" and user.unit_id:
         return qs.filter(submission__unit_id=user.unit_id)
     return qs.none()
@@ -102,15 +145,18 @@ def _leader_exists():
                   .filter(Q(end_date__isnull=True) | Q(end_date__gte=ref)))
 
 
-def round_progress(nomination_round, *, units):
+def round_progress(nomination_round, *, units, nominations=None):
     """Per-unit progress of a round with the leadership share (one grouped query + the submissions).
 
-    Returns rows ``{unit, submission, total, persons, leaders, share, over, by_state}`` for ``units`` and the totals.
+    ``nominations``: the nominations to count (``progress_nominations(user)``: the council never counts drafts);
+    every nomination when omitted. Returns rows ``{unit, submission, total, persons, leaders, share, over, by_state}``
+    for ``units`` and the totals.
     """
+    base = Nomination.objects.all() if nominations is None else nominations
     rule = rule_in_force("R1", nomination_round.reference_date)
     max_share = rule.parameters.get("max_share", 0.4) if rule else 0.4
     counted = NominationState.counted()
-    stats = {row["submission__unit_id"]: row for row in Nomination.objects.filter(round=nomination_round).values(
+    stats = {row["submission__unit_id"]: row for row in base.filter(round=nomination_round).values(
         "submission__unit_id").annotate(
         total=Count("pk"),
         drafts=Count("pk", filter=Q(state=NominationState.DRAFT)),
@@ -135,7 +181,7 @@ def round_progress(nomination_round, *, units):
             "over": persons > 0 and leaders * 100 > float(max_share) * 100 * persons,
             "share_width": round(leaders * 100 / persons) if persons else 0,
         })
-    agg = Nomination.objects.filter(round=nomination_round, state__in=counted, person__isnull=False).aggregate(
+    agg = base.filter(round=nomination_round, state__in=counted, person__isnull=False).aggregate(
         persons=Count("person_id", distinct=True), leaders=Count("person_id", distinct=True, filter=_leader_exists()))
     totals = {"persons": agg["persons"], "leaders": agg["leaders"],
               "share": fmt_pct(agg["leaders"], agg["persons"]) if agg["persons"] else "–",

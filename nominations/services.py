@@ -193,10 +193,18 @@ def document_add(*, actor, submission, kind, uploaded_file, nomination=None):
 
 @transaction.atomic
 def document_delete(*, actor, document):
-    document = SubmissionDocument.objects.select_related("submission__unit", "submission__round").get(pk=document.pk)
+    """The office may remove any file (audited); a unit head only what the unit may still change: a file of a
+    draft or returned nomination, or a file of the submission (tờ trình, biên bản) before the list is sent."""
+    document = SubmissionDocument.objects.select_related("submission__unit", "submission__round", "nomination").get(pk=document.pk)
     _require_unit_scope(actor, document.submission.unit)
-    if document.submission.round.status != RoundStatus.OPEN and not (actor is None or actor.is_office):
-        raise ValidationError(_("Đợt đề nghị đã đóng: không xoá tài liệu được nữa."))
+    if not (actor is None or actor.is_office):
+        if document.submission.round.status != RoundStatus.OPEN:
+            raise ValidationError(_("Đợt đề nghị đã đóng: không xoá tài liệu được nữa."))
+        if not document.unit_may_remove:
+            if document.nomination_id:
+                raise ValidationError(_("Đề nghị “%(n)s” đã gửi (%(state)s): đơn vị không xoá tài liệu của đề nghị này được nữa.")
+                                      % {"n": document.nomination, "state": document.nomination.get_state_display()})
+            raise ValidationError(_("Hồ sơ của đơn vị đã gửi: đơn vị không xoá tài liệu này được nữa."))
     audit_record(actor=actor, action=AuditAction.DELETE, obj=document, changes={"original_name": [document.original_name, None]})
     storage, name = document.file.storage, document.file.name
     document.delete()

@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from movements.files import file_response
 from movements.selectors import acclamations_pending
 from tdkt.audit import audit_events_for
 from tdkt.exports import export_view
@@ -41,7 +42,7 @@ from .forms import (
     award_value,
 )
 from .importers import AwardHistoryImporter, NominationImporter
-from .models import AwardRecord, Nomination, SubmissionDocument, UnitSubmission
+from .models import AwardRecord, Nomination, UnitSubmission
 from .selectors import PERSONS_FIRST
 from .services import REASON_REQUIRED, TRANSITIONS
 
@@ -78,10 +79,11 @@ def round_detail(request, pk):
     require_perm(request.user, "nominations.view_round")
     nomination_round = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
     units = selectors.units_for_submission(request.user).order_by("sort_order", "name")
-    rows, totals = selectors.round_progress(nomination_round, units=units)
+    rows, totals = selectors.round_progress(nomination_round, units=units,
+                                            nominations=selectors.progress_nominations(request.user))
     can_manage = request.user.has_perm("nominations.manage_round")
     context = {"round": nomination_round, "rows": rows, "totals": totals,
-               "can_manage": can_manage,
+               "can_manage": can_manage, "show_drafts": selectors.sees_drafts(request.user),
                "acclamations": list(acclamations_pending(nomination_round.year)) if can_manage and not request.htmx else [],
                "next_statuses": [(s, RoundStatus(s).label) for s in sorted(services.ROUND_TRANSITIONS.get(nomination_round.status, ()))]}
     template = "nominations/round_detail.html#gauges" if request.htmx else "nominations/round_detail.html"
@@ -184,8 +186,10 @@ def submission_detail(request, pk, unit_pk):
                        .order_by(PERSONS_FIRST, "id"))
     violations = selectors.violations_for(nominations)
     rows = [(n, violations.get(n.pk, [])) for n in nominations]
-    documents = list(submission.documents.select_related("nomination__person", "nomination__unit")) if submission else []
-    progress, totals = selectors.round_progress(nomination_round, units=[unit])
+    documents = list(selectors.documents_visible_to(user).filter(submission=submission)) if submission else []
+    for document in documents:
+        document.can_delete = user.has_perm("nominations.delete_document", document)
+    progress, totals = selectors.round_progress(nomination_round, units=[unit], nominations=selectors.progress_nominations(user))
     sendable = [n for n in nominations if n.state in NominationState.editable()]
     return render(request, "nominations/submission_detail.html", {
         "round": nomination_round, "unit": unit, "submission": submission, "rows": rows, "documents": documents,
@@ -193,7 +197,7 @@ def submission_detail(request, pk, unit_pk):
         "can_change": can_change and nomination_round.is_open,
         "can_add": user.has_perm("nominations.add_nomination", unit) and nomination_round.is_open,
         "can_send": can_change and nomination_round.is_open and bool(sendable),
-        "states": selectors.state_counts(Nomination.objects.filter(round=nomination_round, submission__unit=unit)),
+        "states": selectors.state_counts(selectors.nominations_visible_to(user).filter(round=nomination_round, submission__unit=unit)),
     })
 
 
@@ -243,9 +247,7 @@ def document_upload(request, pk, unit_pk):
 
 
 def _document(request, pk):
-    document = get_object_or_404(SubmissionDocument.objects.select_related("submission__unit", "submission__round"), pk=pk)
-    if not selectors.submissions_visible_to(request.user).filter(pk=document.submission_id).exists():
-        raise Http404
+    document = get_object_or_404(selectors.documents_visible_to(request.user), pk=pk)
     require_perm(request.user, "nominations.view_document", document)
     return document
 
@@ -253,7 +255,7 @@ def _document(request, pk):
 @login_required
 def document_download(request, pk):
     document = _document(request, pk)
-    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+    response = file_response(document.file, document.original_name)  # a missing stored file answers 404
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -263,6 +265,7 @@ def document_download(request, pk):
 def document_delete(request, pk):
     document = _document(request, pk)
     require_perm(request.user, "nominations.change_submission", document.submission)
+    require_perm(request.user, "nominations.delete_document", document)
     back = reverse("nominations:submission_detail", args=[document.submission.round_id, document.submission.unit_id])
     if request.method == "POST":
         try:
@@ -309,14 +312,18 @@ def nomination_detail(request, pk):
         perm = "nominations.submit_nomination" if state in services.UNIT_MOVES else "nominations.vet_nomination"
         if user.has_perm(perm, nomination):
             moves.append((state, NominationState.action_label(state), state in REASON_REQUIRED))
-    today = timezone.localdate()
+    bonus_on = timezone.localdate()
+    if nomination.state == NominationState.DECIDED:
+        record = AwardRecord.objects.filter(nomination=nomination).only("decision_date").first()
+        if record is not None and record.decision_date:
+            bonus_on = record.decision_date  # the base salary in force on the decision date, not today's
     bonus = selectors.bonus_amount(nomination.award, subject_kind=SubjectKind.PERSON if nomination.person_id else SubjectKind.UNIT,
-                                   on=today)
+                                   on=bonus_on)
     return render(request, "nominations/nomination_detail.html", {
-        "n": nomination, "bonus": bonus, "today": today, "violations": selectors.violations_for([nomination])[nomination.pk], "moves": moves,
+        "n": nomination, "bonus": bonus, "bonus_on": bonus_on, "decided": nomination.state == NominationState.DECIDED, "violations": selectors.violations_for([nomination])[nomination.pk], "moves": moves,
         "events": audit_events_for(nomination).filter(action__in=["create", "transition", "update"])[:50],
         "overrides": nomination.overrides.select_related("rule", "created_by"),
-        "documents": nomination.documents.all(), "initiatives": nomination.initiatives.all(),
+        "documents": selectors.documents_visible_to(user).filter(nomination=nomination), "initiatives": nomination.initiatives.all(),
         "can_change": user.has_perm("nominations.change_nomination", nomination) and nomination.round.is_open,
         "can_delete": user.has_perm("nominations.delete_nomination", nomination),
     })
@@ -477,6 +484,15 @@ def _import_dir(user):
     return path
 
 
+def _drop_pending_imports(request):
+    """One pending import per user: a new upload removes the earlier ones (files and session tokens)."""
+    for path in _import_dir(request.user).glob("*.xlsx"):
+        path.unlink(missing_ok=True)
+    if request.session.get("imports"):
+        request.session["imports"] = {}
+        request.session.modified = True
+
+
 def _stash(request, uploaded):
     token = uuid.uuid4().hex
     with open(_import_dir(request.user) / f"{token}.xlsx", "wb") as out:
@@ -520,6 +536,7 @@ def _import_page(request, *, importer, template_url, back, title, save, intro):
                     messages.success(request, _("Đã nhập %(n)s dòng từ “%(name)s”.") % {"n": len(created), "name": name})
                     return redirect(back)
     elif request.method == "POST" and form.is_valid():
+        _drop_pending_imports(request)
         uploaded = form.cleaned_data["file"]
         preview = importer.preview(uploaded)
         if preview.ok:

@@ -111,3 +111,17 @@ def test_bonus_is_the_coefficient_times_the_base_salary_rounded_up_to_10000(db):
     assert bonus_amount(title("CSTDCS"), subject_kind="person", on=datetime.date(2024, 1, 15))[0] == 1800000
     assert bonus_amount(form("BK_TINH"), subject_kind="unit", on=datetime.date(2025, 1, 15))[0] == 7020000
     assert bonus_amount(title("LDTT"), subject_kind="person", on=datetime.date(2023, 12, 1)) is None  # before the coefficients
+
+
+@pytest.mark.parametrize(("reference_date", "valid"), [
+    (datetime.date(2024, 12, 31), False), (datetime.date(2025, 1, 1), True), (datetime.date(2025, 12, 15), True),
+    (datetime.date(2026, 3, 1), True), (datetime.date(2027, 1, 1), False)])
+def test_the_reference_date_falls_in_the_achievement_year_or_the_next(db, reference_date, valid):
+    nomination_round = NominationRound(name="Tổng kết năm 2025", kind=AwardType.ANNUAL, year=2025, reference_date=reference_date,
+                                       deadline=datetime.date(2026, 1, 15))
+    if valid:
+        nomination_round.full_clean()
+        return
+    with pytest.raises(ValidationError) as exc:
+        nomination_round.full_clean()
+    assert exc.value.message_dict == {"reference_date": ["Ngày xét phải thuộc năm thành tích hoặc năm liền sau."]}

@@ -1,11 +1,14 @@
 """Role matrix of the nominations pages, with the other unit's data present."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from nominations import services
-from nominations.models import Nomination
+from nominations.models import Nomination, UnitSubmission
 from tests.factories import PersonFactory
 from tests.factories.nominations import AwardFactory, NominationFactory
 
@@ -87,9 +90,63 @@ def test_the_council_reads_sent_nominations_but_not_drafts_and_writes_nothing(cl
     assert "Hoàng Văn Sơn" in body and "Lê Văn Bảo" not in body
     assert client.get(reverse("nominations:submission_detail", args=[data["round"].pk, data["unit_b"].pk])).status_code == 200
     assert client.get(reverse("nominations:nomination_create", args=[data["round"].pk, data["unit_b"].pk])).status_code == 403
+    assert client.get(reverse("nominations:document_download", args=[data["document"].pk])).status_code == 404  # list not sent
+    UnitSubmission.objects.filter(pk=data["document"].submission_id).update(submitted_at=timezone.now())
     response = client.get(reverse("nominations:document_download", args=[data["document"].pk]))
     assert response.status_code == 200
     response.close()
+
+
+@pytest.fixture
+def council_data(data):
+    """Unit B's list is sent; it also holds a draft with its achievement report, and the sent nomination has one too."""
+    sub_b = data["other"].submission
+    sub_b.memo_number, sub_b.memo_date, sub_b.submitted_at = "12/TTr-TTUD", datetime.date(2025, 12, 20), timezone.now()
+    sub_b.save()
+    draft_report = services.document_add(actor=None, submission=sub_b, kind="report", nomination=data["other"],
+                                         uploaded_file=SimpleUploadedFile("bao-cao-nhap.pdf", b"%PDF-1.4 draft"))
+    sent_report = services.document_add(actor=None, submission=sub_b, kind="report", nomination=data["other_sent"],
+                                        uploaded_file=SimpleUploadedFile("bao-cao-da-gui.pdf", b"%PDF-1.4 sent"))
+    return {**data, "draft_report": draft_report, "sent_report": sent_report}
+
+
+def test_the_council_never_downloads_a_drafts_files(client, council_user, office_user, council_data):
+    client.force_login(council_user)
+    assert client.get(reverse("nominations:document_download", args=[council_data["draft_report"].pk])).status_code == 404
+    response = client.get(reverse("nominations:document_download", args=[council_data["sent_report"].pk]))
+    assert (response.status_code, b"".join(response.streaming_content)) == (200, b"%PDF-1.4 sent")
+    response.close()
+    client.force_login(office_user)
+    response = client.get(reverse("nominations:document_download", args=[council_data["draft_report"].pk]))
+    assert (response.status_code, b"".join(response.streaming_content)) == (200, b"%PDF-1.4 draft")
+    response.close()
+
+
+def test_the_submission_page_shows_the_council_only_what_was_sent(client, council_user, council_data):
+    client.force_login(council_user)
+    response = client.get(reverse("nominations:submission_detail", args=[council_data["round"].pk, council_data["unit_b"].pk]))
+    body = response.content.decode()
+    assert "bao-cao-da-gui.pdf" in body and "Hoàng Văn Sơn" in body and "to-trinh-b.pdf" in body
+    assert "bao-cao-nhap.pdf" not in body and "Lê Văn Bảo" not in body
+    assert [(value, count) for value, _label, count in response.context["states"] if count] == [("submitted", 1)]
+    assert (response.context["progress"]["total"], response.context["progress"]["drafts"]) == (1, 0)
+
+
+def test_the_round_progress_shows_the_council_no_drafts(client, council_user, office_user, council_data):
+    url = reverse("nominations:round_detail", args=[council_data["round"].pk])
+    client.force_login(council_user)
+    response = client.get(url)
+    rows = {r["unit"].pk: r for r in response.context["rows"]}
+    assert [(r["total"], r["drafts"], r["waiting"]) for r in (rows[council_data["unit_b"].pk], rows[council_data["own"].submission.unit_id])] \
+        == [(1, 0, 1), (0, 0, 0)]
+    assert (response.context["totals"]["total"], response.context["totals"]["persons"]) == (1, 1)
+    assert "<th class=\"num hide-sm\">Nháp</th>" not in response.content.decode()
+    client.force_login(office_user)
+    response = client.get(url)
+    rows = {r["unit"].pk: r for r in response.context["rows"]}
+    assert [(r["total"], r["drafts"]) for r in (rows[council_data["unit_b"].pk], rows[council_data["own"].submission.unit_id])] \
+        == [(2, 1), (1, 1)]
+    assert "<th class=\"num hide-sm\">Nháp</th>" in response.content.decode()
 
 
 def test_the_office_sees_and_enters_for_any_unit(client, office_user, data):

@@ -4,6 +4,7 @@ import unicodedata
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from movements import services as org
 from nominations import services
@@ -11,7 +12,16 @@ from nominations.enums import AwardType, NominationState, RoundStatus
 from nominations.models import AwardRecord, Nomination, NominationRound, Rule, RuleOverride, SubmissionDocument
 from tdkt.models import AuditEvent
 from tests.factories import DisciplineFactory, UnitUserFactory
-from tests.factories.nominations import AdHocRoundFactory, CampaignFactory, RoundFactory, SubmissionFactory, form, staff, title
+from tests.factories.nominations import (
+    AdHocRoundFactory,
+    CampaignFactory,
+    NominationFactory,
+    RoundFactory,
+    SubmissionFactory,
+    form,
+    staff,
+    title,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -326,6 +336,49 @@ def test_achievement_reports_belong_to_a_nominee(head_a, sub_a, media):
         services.document_add(actor=head_a, submission=sub_a, kind="report",
                               uploaded_file=SimpleUploadedFile("bc.pdf", b"%PDF-1.4"))
     assert exc.value.message_dict == {"nomination": ["Báo cáo thành tích phải gắn với một người hoặc tập thể được đề nghị."]}
+
+
+@pytest.fixture
+def files_of_a(sub_a, media):
+    """Unit A's files: a report of a draft, of a returned, of a sent and of a vetted nomination, and the tờ trình."""
+    def upload(name, nomination=None, kind="report"):
+        return services.document_add(actor=None, submission=sub_a, kind=kind, nomination=nomination,
+                                     uploaded_file=SimpleUploadedFile(name, b"%PDF-1.4"))
+    people = staff(sub_a.unit, 4)
+    nominations = {state: NominationFactory(submission=sub_a, person=p, state=state)
+                   for state, p in zip(["draft", "returned", "submitted", "vetted_pass"], people, strict=True)}
+    files = {state: upload(f"bc-{state}.pdf", n) for state, n in nominations.items()}
+    files["memo"] = upload("to-trinh.pdf", kind="memo")
+    return files
+
+
+def test_a_unit_head_deletes_only_files_the_unit_may_still_change(head_a, office_user, sub_a, files_of_a):
+    for key in ("submitted", "vetted_pass"):
+        with pytest.raises(ValidationError) as exc:
+            services.document_delete(actor=head_a, document=files_of_a[key])
+        state = S(key).label
+        assert exc.value.messages == [f"Đề nghị “{files_of_a[key].nomination}” đã gửi ({state}): đơn vị không xoá tài liệu của "
+                                      "đề nghị này được nữa."]
+    sub_a.submitted_at = timezone.now()
+    sub_a.save()
+    with pytest.raises(ValidationError) as exc:
+        services.document_delete(actor=head_a, document=files_of_a["memo"])
+    assert exc.value.messages == ["Hồ sơ của đơn vị đã gửi: đơn vị không xoá tài liệu này được nữa."]
+    assert not AuditEvent.objects.filter(action="delete").exists()
+    services.document_delete(actor=head_a, document=files_of_a["draft"])
+    services.document_delete(actor=head_a, document=files_of_a["returned"])
+    services.document_delete(actor=office_user, document=files_of_a["vetted_pass"])  # the office still may, audited
+    services.document_delete(actor=office_user, document=files_of_a["memo"])
+    assert sorted(SubmissionDocument.objects.values_list("original_name", flat=True)) == ["bc-submitted.pdf"]
+    assert sorted(AuditEvent.objects.filter(action="delete", content_type__model="submissiondocument")
+                  .values_list("actor__username", "object_id")) == sorted(
+        [(head_a.username, str(files_of_a["draft"].pk)), (head_a.username, str(files_of_a["returned"].pk)),
+         (office_user.username, str(files_of_a["vetted_pass"].pk)), (office_user.username, str(files_of_a["memo"].pk))])
+
+
+def test_a_unit_head_may_delete_the_memo_before_the_list_is_sent(head_a, files_of_a):
+    services.document_delete(actor=head_a, document=files_of_a["memo"])
+    assert not SubmissionDocument.objects.filter(original_name="to-trinh.pdf").exists()
 
 
 # ---------------------------------------------------------------- award history

@@ -1,6 +1,7 @@
 import datetime
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,10 +10,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
+from nominations import services
 from nominations.models import AwardRecord, Nomination, RuleOverride
 from tdkt.models import AuditEvent
 from tests.factories import PersonFactory, UnitFactory, UserFactory
-from tests.factories.nominations import AwardFactory, InitiativeFactory, NominationFactory, SubmissionFactory, staff, title
+from tests.factories.nominations import (
+    AwardFactory,
+    InitiativeFactory,
+    NominationFactory,
+    RoundFactory,
+    SubmissionFactory,
+    staff,
+    title,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -271,3 +281,65 @@ def test_list_pages_do_not_grow_with_rows(client, office_user, sub_a):
         NominationFactory(submission=other, person=p, state="submitted")
     assert [_list_queries(client, url) for url in urls] == before
     assert AwardRecord.objects.count() == 15
+
+
+# ---------------------------------------------------------------- bonus, files, deletions, pending imports
+
+def test_a_decided_nomination_shows_the_bonus_on_its_decision_date(client, office_user, unit_a, person_a):
+    round_2023 = RoundFactory(name="Tổng kết năm 2023", year=2023, reference_date=datetime.date(2023, 12, 15))
+    nomination = NominationFactory(submission=SubmissionFactory(round=round_2023, unit=unit_a), person=person_a, state="decided")
+    AwardFactory(person=person_a, year=2023, nomination=nomination, decision_number="07/QĐ-SKHCN",
+                 decision_date=datetime.date(2024, 3, 10))
+    pending = NominationFactory(submission=SubmissionFactory(round=round_2023, unit=UnitFactory()), state="council_passed")
+    client.force_login(office_user)
+    body = text(client.get(reverse("nominations:nomination_detail", args=[nomination.pk])))
+    assert "<dt>Mức thưởng</dt><dd>540.000 đ" in body  # 0,3 × 1.800.000 đ (Nghị định 24/2023), not today's base salary
+    assert "lương cơ sở 1.800.000 đ áp dụng ngày 10/03/2024" in body
+    body = text(client.get(reverse("nominations:nomination_detail", args=[pending.pk])))
+    today = datetime.date.today().strftime("%d/%m/%Y")
+    assert "<dt>Mức thưởng dự kiến</dt><dd>710.000 đ" in body and f"lương cơ sở 2.340.000 đ áp dụng ngày {today}" in body
+
+
+def test_a_missing_stored_file_answers_404(client, office_user, sub_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    document = services.document_add(actor=None, submission=sub_a, kind="memo", uploaded_file=SimpleUploadedFile("tt.pdf", b"%PDF-1.4"))
+    Path(document.file.path).unlink()
+    client.force_login(office_user)
+    assert client.get(reverse("nominations:document_download", args=[document.pk])).status_code == 404
+
+
+def test_the_pages_let_a_unit_head_delete_only_files_still_changeable(client, head_a, sub_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    sent = NominationFactory(submission=sub_a, person=staff(sub_a.unit, 1)[0], state="submitted")
+    draft = NominationFactory(submission=sub_a, person=staff(sub_a.unit, 1)[0])
+    sent_report, draft_report = (services.document_add(actor=None, submission=sub_a, kind="report", nomination=n,
+                                                       uploaded_file=SimpleUploadedFile(f"bc-{n.state}.pdf", b"%PDF-1.4"))
+                                 for n in (sent, draft))
+    client.force_login(head_a)
+    body = text(client.get(reverse("nominations:submission_detail", args=[sub_a.round_id, sub_a.unit_id])))
+    assert reverse("nominations:document_delete", args=[draft_report.pk]) in body
+    assert reverse("nominations:document_delete", args=[sent_report.pk]) not in body
+    assert client.post(reverse("nominations:document_delete", args=[sent_report.pk])).status_code == 403
+    assert client.post(reverse("nominations:document_delete", args=[draft_report.pk])).status_code == 302
+    assert list(sub_a.documents.values_list("original_name", flat=True)) == ["bc-submitted.pdf"]
+
+
+def test_a_new_upload_drops_the_previous_pending_import(client, head_a, sub_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    a, b = staff(sub_a.unit, 2)
+    client.force_login(head_a)
+    url = reverse("nominations:nomination_import", args=[sub_a.round_id, sub_a.unit_id])
+
+    def upload(rows):
+        return text(client.post(url, {"file": SimpleUploadedFile("ds.xlsx", _xlsx(rows))}))
+
+    first = re.search(r'name="token" value="([0-9a-f]+)"', upload([[1, "Cá nhân", a.full_name, None, "LĐTT", ""]])).group(1)
+    second = re.search(r'name="token" value="([0-9a-f]+)"', upload([[1, "Cá nhân", b.full_name, None, "LĐTT", ""]])).group(1)
+    pending = tmp_path / "imports" / str(head_a.pk)
+    assert [p.name for p in pending.iterdir()] == [f"{second}.xlsx"]
+    assert list(client.session["imports"]) == [second]
+    response = client.post(url, {"token": first}, follow=True)
+    assert "Phiên nhập đã hết hạn: hãy tải tệp lên lại." in text(response)
+    assert Nomination.objects.count() == 0
+    upload([[1, "Cá nhân", "Không Có Ai", None, "LĐTT", ""]])  # a refused upload also ends the earlier pending one
+    assert (list(pending.iterdir()), client.session["imports"]) == ([], {})

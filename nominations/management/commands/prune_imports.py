@@ -1,0 +1,40 @@
+"""Remove Excel imports left pending (uploaded and previewed, never confirmed) under MEDIA_ROOT/imports/<user>/."""
+
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+
+def prune_imports(*, hours, now=None):
+    """Delete import files older than ``hours`` and the user folders left empty; return the number of files deleted."""
+    root = Path(settings.MEDIA_ROOT) / "imports"
+    if not root.is_dir():
+        return 0
+    cutoff = (time.time() if now is None else now) - hours * 3600
+    deleted = 0
+    for folder in root.iterdir():
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for path in folder.iterdir():
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                deleted += 1
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return deleted
+
+
+class Command(BaseCommand):
+    help = _("Xoá các tệp Excel đã tải lên để nhập nhưng không được xác nhận, cũ hơn số giờ cho trước (mặc định 24 giờ).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--hours", type=float, default=24, help=_("Xoá tệp cũ hơn số giờ này (mặc định 24)."))
+
+    def handle(self, *args, hours, **options):
+        if hours < 0:
+            raise CommandError(_("Số giờ không được âm."))
+        deleted = prune_imports(hours=hours)
+        self.stdout.write(_("Đã xoá %(n)s tệp nhập Excel còn treo.") % {"n": deleted})
