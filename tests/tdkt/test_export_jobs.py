@@ -23,6 +23,7 @@ def _names(content):
     return [row[1] for row in load_workbook(io.BytesIO(content)).active.iter_rows(min_row=5, values_only=True)]
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connections, as in production
 def test_a_large_export_runs_in_the_worker_and_keeps_the_unit_scope(client, head_a, person_a, person_b, small_threshold,
                                                                    django_capture_on_commit_callbacks):
     PersonFactory.create_batch(2, unit=person_a.unit)
