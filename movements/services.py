@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tdkt.audit import audit_record, diff, snapshot
+from tdkt.audit import audit_changes, audit_record, diff, snapshot
 from tdkt.enums import AuditAction
 from tdkt.guards import require_admin, require_office, require_unit_scope
 from tdkt.text import fold, nfc, nfc_multiline
@@ -75,7 +75,7 @@ def unit_create(*, actor, name, short_code, kind, parent=None, sort_order=0):
     unit = Unit(name=nfc(name), short_code=nfc(short_code).upper(), kind=kind, parent=parent, sort_order=sort_order)
     unit.full_clean()
     unit.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=unit, changes=diff({}, snapshot(unit, UNIT_FIELDS)))
+    audit_changes(actor=actor, obj=unit, fields=UNIT_FIELDS)
     return unit
 
 
@@ -94,9 +94,7 @@ def unit_update(*, actor, unit, **values):
             setattr(unit, name, value)
     unit.full_clean()
     unit.save()
-    changes = diff(before, snapshot(unit, UNIT_FIELDS))
-    if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=unit, changes=changes)
+    audit_changes(actor=actor, obj=unit, fields=UNIT_FIELDS, before=before)
     return unit
 
 
@@ -162,7 +160,7 @@ def person_create(*, actor, full_name, gender, unit, date_of_birth=None, positio
     person.save()
     _open_position(person=person, unit=unit, title=person.position_title, is_leadership=person.is_leadership,
                    is_head=person.is_head, start_date=start_date or _today())
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=person, changes=diff({}, snapshot(person, PERSON_FIELDS)))
+    audit_changes(actor=actor, obj=person, fields=PERSON_FIELDS)
     return person
 
 
@@ -180,9 +178,7 @@ def person_update(*, actor, person, full_name=None, gender=None, date_of_birth=N
     person.date_of_birth = date_of_birth
     person.full_clean(exclude=["name_folded"])
     person.save()
-    changes = diff(before, snapshot(person, PERSON_FIELDS))
-    if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, changes=changes)
+    audit_changes(actor=actor, obj=person, fields=PERSON_FIELDS, before=before)
     return person
 
 
@@ -272,8 +268,7 @@ def discipline_create(*, actor, kind, start_date, reason, end_date=None, person=
                               reason=nfc_multiline(reason))
     record.full_clean()
     record.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=record,
-                 changes=diff({}, snapshot(record, ["kind", "start_date", "end_date", "reason"])))
+    audit_changes(actor=actor, obj=record, fields=["kind", "start_date", "end_date", "reason"])
     return record
 
 
@@ -286,9 +281,7 @@ def discipline_update(*, actor, record, kind, start_date, end_date, reason):
     record.kind, record.start_date, record.end_date, record.reason = kind, start_date, end_date, nfc_multiline(reason)
     record.full_clean()
     record.save()
-    changes = diff(before, snapshot(record, fields))
-    if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=record, changes=changes)
+    audit_changes(actor=actor, obj=record, fields=fields, before=before)
     return record
 
 
@@ -320,7 +313,7 @@ def campaign_create(*, actor, name, level, kind, start_year, end_year, lead_unit
                         lead_unit=lead_unit, description=nfc_multiline(description or ""))
     campaign.full_clean()
     campaign.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=campaign, changes=diff({}, snapshot(campaign, CAMPAIGN_FIELDS)))
+    audit_changes(actor=actor, obj=campaign, fields=CAMPAIGN_FIELDS)
     return campaign
 
 
@@ -339,9 +332,7 @@ def campaign_update(*, actor, campaign, **values):
             setattr(campaign, name, value)
     campaign.full_clean()
     campaign.save()
-    changes = diff(before, snapshot(campaign, CAMPAIGN_FIELDS))
-    if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=campaign, changes=changes)
+    audit_changes(actor=actor, obj=campaign, fields=CAMPAIGN_FIELDS, before=before)
     return campaign
 
 
@@ -385,7 +376,7 @@ def campaign_document_add(*, actor, campaign, kind, title, number="", issued_on=
         document.original_name = original_name(file)
         document.file = file
     document.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=document, changes=diff({}, snapshot(document, DOCUMENT_FIELDS)))
+    audit_changes(actor=actor, obj=document, fields=DOCUMENT_FIELDS)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=campaign,
                  changes={_("văn bản"): [None, str(document)]})
     return document
@@ -433,7 +424,7 @@ def registration_window_create(*, actor, year, opens_on, closes_on, required_for
                                 required_for_nomination=required_for_nomination, note=nfc_multiline(note or ""))
     window.full_clean()
     window.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=window, changes=diff({}, snapshot(window, WINDOW_FIELDS)))
+    audit_changes(actor=actor, obj=window, fields=WINDOW_FIELDS)
     return window
 
 
@@ -447,9 +438,7 @@ def registration_window_update(*, actor, window, opens_on, closes_on, required_f
     window.note = nfc_multiline(note or "")
     window.full_clean()
     window.save()
-    changes = diff(before, snapshot(window, WINDOW_FIELDS))
-    if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=window, changes=changes)
+    audit_changes(actor=actor, obj=window, fields=WINDOW_FIELDS, before=before)
     return window
 
 

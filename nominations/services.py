@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tdkt.audit import audit_record, diff, snapshot
+from tdkt.audit import audit_changes, audit_record, diff, snapshot
 from tdkt.enums import AuditAction
 from tdkt.guards import require_office, require_unit_scope
 from tdkt.text import nfc, nfc_multiline
@@ -97,8 +97,7 @@ def round_create(*, actor, name, kind, year, reference_date, deadline=None, camp
                                        campaign=campaign, note=nfc_multiline(note or ""))
     nomination_round.full_clean()
     nomination_round.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=nomination_round,
-                 changes=diff({}, snapshot(nomination_round, ROUND_FIELDS)))
+    audit_changes(actor=actor, obj=nomination_round, fields=ROUND_FIELDS)
     return nomination_round
 
 
@@ -119,9 +118,7 @@ def round_update(*, actor, nomination_round, **values):
         nomination_round.deadline = None
     nomination_round.full_clean()
     nomination_round.save()
-    changes = diff(before, snapshot(nomination_round, ROUND_FIELDS))
-    if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=nomination_round, changes=changes)
+    audit_changes(actor=actor, obj=nomination_round, fields=ROUND_FIELDS, before=before)
     return nomination_round
 
 
@@ -167,9 +164,7 @@ def submission_update(*, actor, submission, memo_number, memo_date):
     submission.memo_date = memo_date
     submission.full_clean()
     submission.save()
-    changes = diff(before, snapshot(submission, ["memo_number", "memo_date"]))
-    if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=submission, changes=changes)
+    audit_changes(actor=actor, obj=submission, fields=["memo_number", "memo_date"], before=before)
     return submission
 
 
@@ -239,7 +234,7 @@ def nomination_create(*, actor, nomination_round, unit, person=None, subject_uni
     nomination.full_clean()
     nomination.save()
     nomination.initiatives.set(initiatives)
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=nomination, changes=diff({}, snapshot(nomination, NOMINATION_FIELDS)))
+    audit_changes(actor=actor, obj=nomination, fields=NOMINATION_FIELDS)
     _record_overrides(nomination, nomination._warnings, override_reason, actor)
     return nomination
 
@@ -264,9 +259,7 @@ def nomination_update(*, actor, nomination, person=None, subject_unit=None, titl
     nomination.full_clean()
     nomination.save()
     nomination.initiatives.set(initiatives)
-    changes = diff(before, snapshot(nomination, NOMINATION_FIELDS))
-    if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=nomination, changes=changes)
+    audit_changes(actor=actor, obj=nomination, fields=NOMINATION_FIELDS, before=before)
     _record_overrides(nomination, nomination._warnings, override_reason, actor)
     return nomination
 
@@ -433,7 +426,7 @@ def award_record_create(*, actor, year, kind=AwardType.ANNUAL, person=None, unit
                          note=nfc_multiline(note or ""), nomination=nomination)
     record.full_clean()
     record.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=record, changes=diff({}, snapshot(record, AWARD_FIELDS)))
+    audit_changes(actor=actor, obj=record, fields=AWARD_FIELDS)
     return record
 
 
@@ -452,9 +445,7 @@ def award_record_update(*, actor, record, **values):
             setattr(record, name, value)
     record.full_clean()
     record.save()
-    changes = diff(before, snapshot(record, AWARD_FIELDS))
-    if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=record, changes=changes)
+    audit_changes(actor=actor, obj=record, fields=AWARD_FIELDS, before=before)
     return record
 
 
@@ -477,8 +468,7 @@ def initiative_create(*, actor, person, title, year, kind, scope, recognised_on=
                             decision_number=nfc(decision_number or ""))
     initiative.full_clean()
     initiative.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=initiative,
-                 changes=diff({}, snapshot(initiative, ["person", "title", "year", "kind", "scope"])))
+    audit_changes(actor=actor, obj=initiative, fields=["person", "title", "year", "kind", "scope"])
     return initiative
 
 

@@ -6,6 +6,7 @@ import decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .enums import AuditAction
 from .models import AuditEvent
 
 
@@ -76,3 +77,14 @@ def audit_rows(obj):
             changes.append((label[:1].upper() + label[1:], _humanise(field, old), _humanise(field, new)))
         rows.append({"event": event, "changes": changes})
     return rows
+
+
+def audit_changes(*, actor, obj, fields, before=None, reason=""):
+    """Record a create (``before`` is None) or the fields that an update changed (nothing if none did)."""
+    after = snapshot(obj, fields)
+    if before is None:
+        return audit_record(actor=actor, action=AuditAction.CREATE, obj=obj, changes=diff({}, after), reason=reason)
+    changes = diff(before, after)
+    if changes:
+        return audit_record(actor=actor, action=AuditAction.UPDATE, obj=obj, changes=changes, reason=reason)
+    return None
