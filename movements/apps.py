@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class MovementsConfig(AppConfig):
     name = "movements"
     verbose_name = "Tổ chức và phong trào thi đua"
+
+    def ready(self):
+        # Imported here, not at the top: apps.py is loaded before the models are, and ready() is the
+        # documented place to wire an app into the core's hooks.
+        from tdkt import hooks
+
+        from . import selectors
+
+        hooks.provide_agency(selectors.agency_profile)
+        hooks.provide_home_context(selectors.home_counts)

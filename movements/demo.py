@@ -12,6 +12,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+# The award catalogues: the one allowed import from nominations (a leaf module).
+from nominations.catalogues import CommendationForm as AwardForm
+from nominations.catalogues import EmulationTitle
 from tdkt.enums import Role
 
 from . import services
@@ -309,8 +312,6 @@ def _seed_campaigns(units):
 
 
 def _seed_registrations(rng, units):
-    from nominations.models import EmulationTitle
-
     window = RegistrationWindow.objects.filter(year=REGISTRATION_YEAR).first()
     if window is None:
         window = services.registration_window_create(
@@ -345,9 +346,6 @@ def _seed_registrations(rng, units):
 
 
 def _seed_cluster(rng, units):
-    from nominations.models import CommendationForm as AwardForm
-    from nominations.models import EmulationTitle
-
     if Cluster.objects.filter(year=CLUSTER_YEAR, name=CLUSTER_NAME).exists():
         return None
     members = [units[code] for code in CLUSTER_MEMBERS]
@@ -401,3 +399,7 @@ def seed_yearly_cycle(units, stdout=None):
     _seed_cluster(rng, units)
     say(f"Phong trào: {Campaign.objects.count()} (mới {created}); phiếu đăng ký năm {REGISTRATION_YEAR}: "
         f"{Registration.objects.filter(window__year=REGISTRATION_YEAR).count()}; cụm thi đua: {Cluster.objects.count()}.\n")
+
+
+# The hook of ``manage.py seed_demo`` (tdkt/management/commands/seed_demo.py).
+seed = seed_demo

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tdkt.uploads import storage_name
+
 from .enums import (
     AcclamationState,
     CampaignDocumentKind,
@@ -19,7 +21,6 @@ from .enums import (
     RegistrationState,
     UnitKind,
 )
-from .files import storage_name
 
 
 class AgencyProfile(models.Model):

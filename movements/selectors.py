@@ -11,6 +11,8 @@ from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+# The award catalogues are the one thing movements reads from nominations: a leaf module (see its docstring).
+from nominations.catalogues import EmulationTitle, person_titles, unit_titles  # noqa: F401  (person_titles, unit_titles re-exported)
 from tdkt.text import fold
 
 from .enums import AcclamationState, CriterionKind, RegistrationState, UnitKind
@@ -126,16 +128,6 @@ def campaigns_filter(qs, *, level=None, kind=None, status=None, year=None, q=Non
 
 # ---------------------------------------------------------------- registration
 
-def person_titles():
-    from nominations.models import EmulationTitle
-
-    return EmulationTitle.objects.filter(subject_kind__in=["person", "both"], active=True)
-
-
-def unit_titles():
-    from nominations.models import EmulationTitle
-
-    return EmulationTitle.objects.filter(subject_kind__in=["unit", "both"], active=True)
 
 
 def registration_windows():
@@ -224,8 +216,6 @@ def registration_overview(window, *, state=""):
         counts[(row["registration__unit_id"], row["title_id"])] = row["n"]
     extra_title_ids = {title_id for (_unit, title_id) in counts} - {t.pk for t in titles}
     if extra_title_ids:  # a title since deactivated but still registered
-        from nominations.models import EmulationTitle
-
         titles += list(EmulationTitle.objects.filter(pk__in=extra_title_ids))
     initiatives = dict(RegisteredInitiative.objects.filter(registration__window=window)
                        .values("registration__unit_id").annotate(n=Count("id")).order_by()
@@ -389,3 +379,11 @@ def acclamations_pending(year=None):
     if year is not None:
         qs = qs.filter(year=year)
     return qs
+
+
+def home_counts(user):
+    """The home page's organisation block (registered in ``MovementsConfig.ready``)."""
+    return {
+        "unit_count": units_visible_to(user).filter(active=True).count(),
+        "person_count": persons_visible_to(user).filter(active=True).count(),
+    }

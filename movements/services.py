@@ -14,9 +14,9 @@ from tdkt.audit import audit_changes, audit_record, diff, snapshot
 from tdkt.enums import AuditAction
 from tdkt.guards import require_admin, require_office, require_unit_scope
 from tdkt.text import fold, nfc, nfc_multiline
+from tdkt.uploads import original_name, validate_upload
 
 from .enums import AcclamationState, CampaignStatus, ClusterState, CriterionKind, RegistrationState, UnitKind
-from .files import original_name, validate_upload
 from .models import (
     CAMPAIGN_STATE_DATE,
     AgencyProfile,

@@ -10,14 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
-from tdkt.exports import export_response, export_view
+# The award catalogues: the one allowed import from nominations (a leaf module).
+from nominations.catalogues import CommendationForm, EmulationTitle
+from tdkt.exports import export_response
 from tdkt.forms import ReasonForm
-from tdkt.shortcuts import apply_service_errors, paginate, require_perm
+from tdkt.shortcuts import apply_service_errors, export_view, paginate, require_perm
+from tdkt.uploads import file_response
 
 from . import services
 from .enums import CampaignStatus, ClusterState, RegistrationState
 from .exports import PEOPLE_ORDER, ClusterRankingExporter, RegistrationRollupExporter, RegistrationUnitExporter, people_filter
-from .files import file_response
 from .forms import (
     AcclamationForm,
     AgencyProfileForm,
@@ -935,8 +937,6 @@ def cluster_ranking_export(request, pk):
 
 
 def _acclamation_awards():
-    from nominations.models import CommendationForm, EmulationTitle
-
     titles = EmulationTitle.objects.filter(code__in=services.ACCLAMATION_TITLE_CODES, active=True)
     forms_ = CommendationForm.objects.filter(code__in=services.ACCLAMATION_FORM_CODES, active=True)
     return [("title", t) for t in titles] + [("form", f) for f in forms_]

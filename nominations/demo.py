@@ -195,3 +195,7 @@ def seed_demo_nominations(stdout=None):
         f"{Initiative.objects.count()} sáng kiến, {NominationRound.objects.count()} đợt đề nghị"
         + (f"; đợt “{annual.name}” có {annual.nominations.exclude(state=NominationState.DRAFT).count()} đề nghị đã gửi" if annual else "")
         + ".\n")
+
+
+# The hook of ``manage.py seed_demo`` (tdkt/management/commands/seed_demo.py).
+seed = seed_demo_nominations

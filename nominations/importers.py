@@ -27,11 +27,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from movements.models import Person, PositionAssignment, Unit
 from tdkt.text import fold, nfc, nfc_multiline
+from tdkt.uploads import validate_xlsx
 
 from .enums import AwardType, SubjectKind
 from .models import AwardRecord, CommendationForm, EmulationTitle, Nomination, UnitSubmission
 from .rules_engine import STAGE_ENTRY, evaluate
-from .uploads import validate_xlsx
 
 SAMPLE_MARK = "Ví dụ"
 MAX_ROWS = 2000

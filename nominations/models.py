@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from movements.models import Campaign, Person, Unit, _one_subject
 
+from .catalogues import AwardKind, CommendationForm, EmulationTitle  # noqa: F401  (the catalogues module defines them)
 from .enums import (
-    Authority,
     AwardType,
     DocumentKind,
     InitiativeKind,
@@ -25,48 +25,6 @@ from .enums import (
     RuleSeverity,
     SubjectKind,
 )
-
-
-class AwardKind(models.Model):
-    """Fields shared by emulation titles and commendation forms."""
-
-    code = models.CharField(_("mã"), max_length=20, unique=True)
-    name = models.CharField(_("tên"), max_length=200)
-    subject_kind = models.CharField(_("đối tượng"), max_length=8, choices=SubjectKind.choices)
-    authority = models.CharField(_("thẩm quyền"), max_length=12, choices=Authority.choices)
-    counts_as_merit = models.BooleanField(
-        _("tính là thành tích để xét điều kiện"), default=True,
-        help_text=_("Khen thưởng đột xuất, chuyên đề không tính (R7)."),
-    )
-    sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-    active = models.BooleanField(_("đang áp dụng"), default=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def needs_province_submission(self):
-        return self.authority != Authority.DIRECTOR
-
-
-class EmulationTitle(AwardKind):
-    """Danh hiệu thi đua (LĐTT, CSTĐCS, CSTĐ tỉnh, TTLĐTT, TTLĐXS, Cờ thi đua…)."""
-
-    class Meta(AwardKind.Meta):
-        verbose_name = _("danh hiệu thi đua")
-        verbose_name_plural = _("danh hiệu thi đua")
-
-
-class CommendationForm(AwardKind):
-    """Hình thức khen thưởng (Giấy khen, Bằng khen…)."""
-
-    class Meta(AwardKind.Meta):
-        verbose_name = _("hình thức khen thưởng")
-        verbose_name_plural = _("hình thức khen thưởng")
 
 
 class BonusCoefficient(models.Model):

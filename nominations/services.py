@@ -17,6 +17,7 @@ from tdkt.audit import audit_changes, audit_record, diff, snapshot
 from tdkt.enums import AuditAction
 from tdkt.guards import require_office, require_unit_scope
 from tdkt.text import nfc, nfc_multiline
+from tdkt.uploads import validate_upload
 
 from .enums import AwardType, DocumentKind, NominationState, RoundStatus
 from .models import (
@@ -29,7 +30,6 @@ from .models import (
     UnitSubmission,
 )
 from .rules_engine import STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, errors_of, evaluate
-from .uploads import validate_document
 
 S = NominationState
 
@@ -174,7 +174,7 @@ def document_add(*, actor, submission, kind, uploaded_file, nomination=None):
     _require_unit_scope(actor, submission.unit)
     if submission.round.status != RoundStatus.OPEN and not (actor is None or actor.is_office):
         raise ValidationError(_("Đợt đề nghị đã đóng: không bổ sung tài liệu được nữa."))
-    validate_document(uploaded_file)
+    validate_upload(uploaded_file)
     document = SubmissionDocument(submission=submission, nomination=nomination, kind=kind,
                                   original_name=nfc(os.path.basename(uploaded_file.name))[:255], size=uploaded_file.size,
                                   uploaded_by=_actor(actor))

@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from movements.files import file_response
 from movements.selectors import acclamations_pending
 from tdkt.audit import audit_events_for
-from tdkt.exports import export_view
-from tdkt.shortcuts import apply_service_errors, paginate, require_perm
+from tdkt.shortcuts import apply_service_errors, export_view, paginate, require_perm
+from tdkt.uploads import file_response
 
 from . import selectors, services
 from .enums import NominationState, RoundStatus, SubjectKind

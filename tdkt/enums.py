@@ -1,12 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Quản trị")
-    OFFICE = "office", _("Văn phòng")
-    COUNCIL = "council", _("Hội đồng")
-    UNIT = "unit", _("Trưởng đơn vị")
+from .roles import Role  # noqa: F401  (re-exported: the roles live in tdkt.roles)
 
 
 class AuditAction(models.TextChoices):

@@ -12,14 +12,18 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from .text import ngay_thang_nam
 
@@ -163,8 +167,6 @@ def _bold(ws, value):
 
 
 def _column_letter(index):
-    from openpyxl.utils import get_column_letter
-
     return get_column_letter(index + 1)
 
 
@@ -197,6 +199,8 @@ def _pdf_rows(rows, columns):
 
 
 def render_pdf(exporter: ListExporter, *, agency=None) -> bytes:
+    # Imported on the first PDF, not at start-up: WeasyPrint loads Pango and HarfBuzz (≈0.3 s and
+    # ≈30 MB), which every request, manage.py command and worker that never renders a PDF would pay.
     from weasyprint import HTML
 
     sections = []
@@ -253,37 +257,13 @@ def register_export(key, *, permission=None):
 
 def build_export(key, user, params):
     if key not in EXPORTS:
-        from django.utils.module_loading import autodiscover_modules
-
         autodiscover_modules("exports")  # the worker process has not imported the apps' exports yet
     builder, permission = EXPORTS[key]
     if permission and not user.has_perm(permission):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return builder(user, params)
 
 
 def background_threshold(fmt):
     """Above this many rows an export goes to the task worker instead of holding the request."""
-    from django.conf import settings
-
     return settings.TDKT_EXPORT_BACKGROUND_ROWS["pdf" if fmt == "pdf" else "xlsx"]
-
-
-def export_view(request, key, fmt, *, params=None):
-    """Answer an export request: the file at once for small lists, else a background job page."""
-    from django.shortcuts import redirect
-
-    from movements.selectors import agency_profile
-
-    from .services import export_job_create
-
-    fmt = "pdf" if fmt == "pdf" else "xlsx"
-    params = (params if params is not None else request.GET).copy()
-    exporter = build_export(key, request.user, params)
-    count = exporter.count()
-    if count is not None and count > background_threshold(fmt):
-        job = export_job_create(user=request.user, key=key, fmt=fmt, params=params, rows=count)
-        return redirect("export_job", pk=job.pk)
-    return export_response(exporter, fmt, agency=agency_profile())

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import AuditAction, Role
+from .enums import AuditAction
+from .roles import Role, is_admin_user, is_council_member, is_office_user, is_unit_head
 
 
 class User(AbstractUser):
@@ -30,7 +31,7 @@ class User(AbstractUser):
         verbose_name_plural = _("người dùng")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role="unit") | Q(unit__isnull=False),
+                condition=~Q(role=Role.UNIT) | Q(unit__isnull=False),
                 name="user_unit_role_needs_unit",
                 violation_error_message=_("Tài khoản Trưởng đơn vị phải gắn với một đơn vị."),
             )
@@ -45,11 +46,19 @@ class User(AbstractUser):
 
     @property
     def is_office(self):
-        return self.is_active and (self.role in (Role.ADMIN, Role.OFFICE) or self.is_superuser)
+        return is_office_user(self)
 
     @property
     def is_admin_role(self):
-        return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
+        return is_admin_user(self)
+
+    @property
+    def is_council_member(self):
+        return is_council_member(self)
+
+    @property
+    def is_unit_head(self):
+        return is_unit_head(self)
 
 
 class AuditEvent(models.Model):

@@ -1,14 +1,9 @@
 """Writes of the shared layer: background export jobs."""
 
-import logging
-
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from .models import ExportJob
-
-logger = logging.getLogger(__name__)
+from .tasks import run_export_job
 
 
 def _plain_params(params):
@@ -20,49 +15,8 @@ def _plain_params(params):
 
 @transaction.atomic
 def export_job_create(*, user, key, fmt, params, rows=0):
-    from .tasks import run_export_job
-
     job = ExportJob(user=user, key=key, fmt=fmt, params=_plain_params(params), rows=rows)
     job.full_clean(exclude=["file"])
     job.save()
     transaction.on_commit(lambda: run_export_job.enqueue(str(job.pk)))
-    return job
-
-
-def _query_dict(params):
-    from django.http import QueryDict
-
-    data = QueryDict(mutable=True)
-    for key, value in params.items():
-        if isinstance(value, list):
-            data.setlist(key, [str(v) for v in value])
-        else:
-            data[key] = str(value)
-    return data
-
-
-def export_job_run(*, job_id):
-    """Build the file of a job (called by the task worker). Rows are scoped by the job's user."""
-    from movements.selectors import agency_profile
-
-    from .exports import build_export, render_pdf, render_xlsx
-
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().filter(pk=job_id, status=ExportJob.Status.PENDING).first()
-        if job is None:
-            return None
-        job.status = ExportJob.Status.RUNNING
-        job.save(update_fields=["status"])
-    try:
-        exporter = build_export(job.key, job.user, _query_dict(job.params))
-        content = render_pdf(exporter, agency=agency_profile()) if job.fmt == "pdf" else render_xlsx(exporter)
-        job.filename = f"{exporter.filename}.{job.fmt}"
-        job.file.save(f"{job.pk}.{job.fmt}", ContentFile(content), save=False)
-        job.status = ExportJob.Status.DONE
-    except Exception as exc:  # the job page must say it failed rather than wait forever
-        logger.exception("export job %s failed", job.pk)
-        job.status = ExportJob.Status.FAILED
-        job.error = str(exc)[:1000]
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "file", "filename", "error", "finished_at"])
     return job

@@ -4,20 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from movements.selectors import agency_profile, persons_visible_to, units_visible_to
-
 from .audit import audit_rows
+from .hooks import agency, home_context
 from .models import ExportJob
 
 
 @login_required
 def home(request):
-    user = request.user
-    context = {
-        "agency": agency_profile(),
-        "unit_count": units_visible_to(user).filter(active=True).count(),
-        "person_count": persons_visible_to(user).filter(active=True).count(),
-    }
+    context = {"agency": agency(), **home_context(request.user)}
     return render(request, "tdkt/home.html", context)
 
 

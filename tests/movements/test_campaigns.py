@@ -130,7 +130,7 @@ def test_docx_is_accepted(office_user):
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
-    ("virus.exe", b"MZ\x90\x00", "Tệp “virus.exe” không được chấp nhận: chỉ nhận PDF, DOCX, XLSX hoặc ảnh (PNG, JPG)."),
+    ("virus.exe", b"MZ\x90\x00", "Tệp “virus.exe” không được chấp nhận: chỉ nhận PDF, Word (.docx), Excel (.xlsx) hoặc ảnh (PNG, JPEG)."),
     ("gia-mao.pdf", b"MZ\x90\x00not a pdf", "Nội dung tệp “gia-mao.pdf” không đúng định dạng PDF (tệp hỏng hoặc bị đổi đuôi)."),
     ("zip-rong.docx", b"PK\x03\x04junk", "Nội dung tệp “zip-rong.docx” không đúng định dạng DOCX (tệp hỏng hoặc bị đổi đuôi)."),
     ("rong.pdf", b"", "Tệp “rong.pdf” rỗng."),
@@ -149,7 +149,7 @@ def test_document_upload_refuses_oversize(office_user, settings):
     with pytest.raises(ValidationError) as exc:
         services.campaign_document_add(actor=office_user, campaign=CampaignFactory(), kind="plan", title="Kế hoạch",
                                        file=SimpleUploadedFile("lon.pdf", big))
-    assert exc.value.message_dict["file"] == ["Tệp “lon.pdf” quá lớn (2,0 MB): dung lượng tối đa là 1 MB."]
+    assert exc.value.message_dict["file"] == ["Tệp “lon.pdf” quá lớn (2,0 MB); tối đa 1,0 MB."]
 
 
 def test_plan_and_review_rule_r10_follows_documents(office_user):

@@ -321,8 +321,8 @@ def test_documents_are_checked_by_type_and_size_and_stored_outside_static(head_a
     assert document.file.path.startswith(str(media))
     assert not document.file.path.startswith(str(settings.BASE_DIR / "static"))
     for name, content, message in [
-        ("virus.exe", b"MZ....", "Chỉ nhận tệp PDF, Word (.docx), Excel (.xlsx) hoặc ảnh (PNG, JPEG); tệp “virus.exe” không được nhận."),
-        ("giả.pdf", b"<html>", "Nội dung tệp “giả.pdf” không phải PDF đúng như phần mở rộng của tên tệp."),
+        ("virus.exe", b"MZ....", "Tệp “virus.exe” không được chấp nhận: chỉ nhận PDF, Word (.docx), Excel (.xlsx) hoặc ảnh (PNG, JPEG)."),
+        ("giả.pdf", b"<html>", "Nội dung tệp “giả.pdf” không đúng định dạng PDF (tệp hỏng hoặc bị đổi đuôi)."),
         ("to.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "Tệp “to.pdf” quá lớn (10,0 MB); tối đa 10,0 MB."),
     ]:
         with pytest.raises(ValidationError) as exc:

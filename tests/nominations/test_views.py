@@ -251,7 +251,7 @@ def test_document_upload_refuses_wrong_files(client, head_a, sub_a, settings, tm
     client.force_login(head_a)
     url = reverse("nominations:document_upload", args=[sub_a.round_id, sub_a.unit_id])
     response = client.post(url, {"kind": "memo", "file": SimpleUploadedFile("a.exe", b"MZ")}, follow=True)
-    assert "Chỉ nhận tệp PDF, Word (.docx), Excel (.xlsx) hoặc ảnh (PNG, JPEG); tệp “a.exe” không được nhận." in text(response)
+    assert "Tệp “a.exe” không được chấp nhận: chỉ nhận PDF, Word (.docx), Excel (.xlsx) hoặc ảnh (PNG, JPEG)." in text(response)
     response = client.post(url, {"kind": "memo", "file": SimpleUploadedFile("tt.pdf", b"%PDF-1.4")}, follow=True)
     assert "Đã tải lên “tt.pdf”." in text(response)
 

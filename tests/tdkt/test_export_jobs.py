@@ -59,7 +59,7 @@ def test_only_the_owner_sees_or_downloads_a_job(client, head_a, office_user, sma
 
 
 def test_a_failing_job_says_so(client, db, small_threshold):
-    from tdkt.services import export_job_run
+    from tdkt.export_jobs import export_job_run
 
     user = UserFactory(role="office")
     broken = ExportJob.objects.create(user=user, key="khong.ton.tai", fmt="xlsx", rows=5)

@@ -1,0 +1,14 @@
+"""What the ``nominations`` app offers the apps above it (``councils``): the one module they import
+from it. Anything not named here is private to ``nominations`` and may move."""
+
+from .catalogues import CommendationForm, EmulationTitle, person_titles, unit_titles
+from .enums import AwardType, NominationState, RoundStatus, SubjectKind
+from .models import AwardRecord, Nomination, NominationRound, UnitSubmission
+from .selectors import nominations_visible_to
+
+__all__ = [
+    "CommendationForm", "EmulationTitle", "person_titles", "unit_titles",
+    "AwardType", "NominationState", "RoundStatus", "SubjectKind",
+    "AwardRecord", "Nomination", "NominationRound", "UnitSubmission",
+    "nominations_visible_to",
+]

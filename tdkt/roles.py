@@ -1,0 +1,124 @@
+"""Roles, and who may see or do what: the one module that names them.
+
+Everything else asks these functions: the ``rules`` predicates of the apps (``movements/rules.py``,
+``nominations/rules.py``) combine the predicates below, the selectors scope their querysets with
+:func:`scope_to_unit`, and the service guards (:mod:`tdkt.guards`) call the same functions. No role
+name is written anywhere else (``tests/test_architecture.py`` checks it).
+
+An object belongs to a unit through its ``scope_unit_id`` attribute (a property on the models:
+a unit is its own, a person belongs to their unit, a nomination to the unit that submitted it…).
+"""
+
+import rules
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Quản trị")
+    OFFICE = "office", _("Văn phòng")
+    COUNCIL = "council", _("Hội đồng")
+    UNIT = "unit", _("Trưởng đơn vị")
+
+
+
+
+# ---------------------------------------------------------------- plain checks (user → bool)
+
+def is_active_account(user):
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_admin_user(user):
+    """The administrator: agency profile, users, the Django admin."""
+    return is_active_account(user) and (user.role == Role.ADMIN or user.is_superuser)
+
+
+def is_office_user(user):
+    """Văn phòng Sở (and the administrator): every unit, every write of the office."""
+    return is_active_account(user) and (user.role in (Role.ADMIN, Role.OFFICE) or user.is_superuser)
+
+
+def is_council_member(user):
+    return is_active_account(user) and user.role == Role.COUNCIL
+
+
+def is_unit_head(user):
+    """A unit head (or unit clerk) tied to one unit: sees and writes only that unit."""
+    return is_active_account(user) and user.role == Role.UNIT and bool(user.unit_id)
+
+
+def reads_every_unit(user):
+    """Office and council read every unit's records; a unit head only their own."""
+    return is_office_user(user) or is_council_member(user)
+
+
+def sees_unsent_work(user):
+    """Drafts and lists not yet sent are the unit's own work: the office and the unit see them,
+    the council reads only what was sent."""
+    return is_office_user(user) or is_unit_head(user)
+
+
+def scope_unit_id(obj):
+    """The unit an object belongs to, for scoping (``None`` when it belongs to none)."""
+    if obj is None:
+        return None
+    return getattr(obj, "scope_unit_id", None)
+
+
+def owns(user, obj):
+    """``obj`` belongs to the unit of a unit head."""
+    unit_id = scope_unit_id(obj)
+    return is_unit_head(user) and unit_id is not None and unit_id == user.unit_id
+
+
+def writes_for_unit(user, unit):
+    """Office staff write for any unit; a unit head only for their own unit (``unit``: a unit or its id)."""
+    if is_office_user(user):
+        return True
+    unit_id = getattr(unit, "pk", unit)
+    return is_unit_head(user) and unit_id is not None and unit_id == user.unit_id
+
+
+def scope_to_unit(qs, user, unit_field):
+    """Role scoping of a list: office and council read all rows, a unit head the rows of ``unit_field``
+    equal to their unit, anybody else nothing."""
+    if reads_every_unit(user):
+        return qs
+    if is_unit_head(user):
+        return qs.filter(**{unit_field: user.unit_id})
+    return qs.none()
+
+
+def scope_to_own_unit(qs, user, unit_field):
+    """Like :func:`scope_to_unit`, for records the council does not read (office all, unit head own)."""
+    if is_office_user(user):
+        return qs
+    if is_unit_head(user):
+        return qs.filter(**{unit_field: user.unit_id})
+    return qs.none()
+
+
+def role_label(user):
+    return user.get_role_display() if user is not None and user.is_authenticated else ""
+
+
+# ---------------------------------------------------------------- rules predicates (django-rules)
+
+is_active_user = rules.predicate(is_active_account, name="is_active_user")
+is_admin = rules.predicate(is_admin_user, name="is_admin")
+is_office = rules.predicate(is_office_user, name="is_office")
+is_council = rules.predicate(is_council_member, name="is_council")
+is_unit_user = rules.predicate(is_unit_head, name="is_unit_user")
+
+
+@rules.predicate
+def in_own_unit(user, obj):
+    """The object (a unit, or anything with a ``scope_unit_id``) belongs to the user's own unit."""
+    unit_id = scope_unit_id(obj)
+    return bool(user is not None and user.is_authenticated and unit_id is not None and unit_id == user.unit_id)
+
+
+#: The common shapes, used by both apps' permission tables.
+reads_org = is_office | is_council | (is_unit_user & in_own_unit)
+writes_own_unit = is_office | (is_unit_user & in_own_unit)

@@ -1,0 +1,140 @@
+"""Uploaded files, checked once for every upload field of every app.
+
+A document (campaign papers, cluster pacts, dossier attachments) must be a real PDF, DOCX, XLSX,
+PNG or JPEG: the extension is allowed, the file is not empty, within ``TDKT_UPLOAD_MAX_BYTES``,
+its first bytes match the extension and a DOCX/XLSX archive holds a Word/Excel document. An Excel
+import (:func:`validate_xlsx`) is an ``.xlsx`` within ``TDKT_IMPORT_MAX_BYTES``.
+
+Files live under MEDIA_ROOT (outside the web root) with random names and are served only by
+permission-checked views through :func:`file_response`, never under a public URL.
+"""
+
+import mimetypes
+import os
+import uuid
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+
+ZIP = b"PK\x03\x04"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office formats (.xls, .doc)
+
+# extension -> (content type, signature of the first bytes, label)
+DOCUMENT_TYPES = {
+    ".pdf": ("application/pdf", b"%PDF-", "PDF"),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ZIP, "DOCX"),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP, "XLSX"),
+    ".png": ("image/png", b"\x89PNG\r\n\x1a\n", "PNG"),
+    ".jpg": ("image/jpeg", b"\xff\xd8\xff", "JPG"),
+    ".jpeg": ("image/jpeg", b"\xff\xd8\xff", "JPEG"),
+}
+# The folder an Office archive must hold to be that kind of document.
+ARCHIVE_MARKER = {".docx": "word/", ".xlsx": "xl/"}
+
+
+def document_max_bytes():
+    return getattr(settings, "TDKT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+
+
+def import_max_bytes():
+    return getattr(settings, "TDKT_IMPORT_MAX_BYTES", 1024 * 1024)
+
+
+def fmt_size(size):
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def _head(upload, length=8):
+    upload.seek(0)
+    head = upload.read(length)
+    upload.seek(0)
+    return head
+
+
+def _archive_holds(upload, marker):
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+    finally:
+        upload.seek(0)
+    return any(name.startswith(marker) for name in names)
+
+
+def upload_name(upload):
+    return os.path.basename(upload.name or "")
+
+
+def check_size(upload, max_bytes):
+    name = upload_name(upload)
+    if upload.size == 0:
+        raise ValidationError(_("Tệp “%(name)s” rỗng.") % {"name": name}, code="file_empty")
+    if upload.size > max_bytes:
+        raise ValidationError(_("Tệp “%(name)s” quá lớn (%(size)s); tối đa %(max)s.") % {
+            "name": name, "size": fmt_size(upload.size), "max": fmt_size(max_bytes)}, code="file_size")
+
+
+def validate_upload(upload):
+    """Refuse anything but a real PDF, DOCX, XLSX, PNG or JPEG within the size limit; returns the extension."""
+    if upload is None:
+        return None
+    name = upload_name(upload)
+    ext = os.path.splitext(name)[1].lower()
+    if ext not in DOCUMENT_TYPES:
+        raise ValidationError(
+            _("Tệp “%(name)s” không được chấp nhận: chỉ nhận PDF, Word (.docx), Excel (.xlsx) hoặc ảnh (PNG, JPEG).")
+            % {"name": name}, code="file_type")
+    check_size(upload, document_max_bytes())
+    _content_type, signature, label = DOCUMENT_TYPES[ext]
+    ok = _head(upload).startswith(signature)
+    if ok and ext in ARCHIVE_MARKER:
+        ok = _archive_holds(upload, ARCHIVE_MARKER[ext])
+    if not ok:
+        raise ValidationError(
+            _("Nội dung tệp “%(name)s” không đúng định dạng %(label)s (tệp hỏng hoặc bị đổi đuôi).")
+            % {"name": name, "label": label}, code="file_content")
+    return ext
+
+
+def validate_xlsx(upload):
+    """An Excel import: .xlsx only (old .xls renamed or other files are refused with a clear message)."""
+    check_size(upload, import_max_bytes())
+    name = upload_name(upload)
+    head = _head(upload)
+    if head.startswith(OLE):
+        raise ValidationError(_("Tệp “%(name)s” là định dạng Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dưới dạng "
+                                "“Excel Workbook (.xlsx)” rồi tải lên lại.") % {"name": name})
+    if not head.startswith(ZIP) or os.path.splitext(name)[1].lower() != ".xlsx":
+        raise ValidationError(_("Tệp “%(name)s” không phải tệp Excel .xlsx. Hãy dùng tệp mẫu tải từ trang này.")
+                              % {"name": name})
+
+
+def storage_name(folder, filename):
+    """A random stored name keeping only the (lower-case) extension of the original."""
+    ext = os.path.splitext(filename or "")[1].lower()
+    return f"{folder}/{uuid.uuid4().hex}{ext}"
+
+
+def original_name(upload):
+    return upload_name(upload)[:255]
+
+
+def file_response(field_file, download_name):
+    """Stream a stored file as an attachment (permission checks are the caller's job)."""
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    ext = os.path.splitext(field_file.name)[1].lower()
+    known = DOCUMENT_TYPES.get(ext)
+    content_type = (known[0] if known else None) or mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    return FileResponse(handle, as_attachment=True, filename=download_name or os.path.basename(field_file.name),
+                        content_type=content_type)
