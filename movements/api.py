@@ -22,11 +22,15 @@ from .models import _one_subject as one_subject
 from .selectors import (
     acclamations_pending,
     agency_profile,
+    campaign_document_kinds,
     campaign_has_plan_and_review,
+    has_plan_and_review,
     leadership_at,
     positions_at,
     registered_title_ids,
+    registered_titles,
     registration_required,
+    registration_required_years,
     unit_head_at,
 )
 from .services import acclamation_mark_nominated, rating_set
@@ -35,7 +39,7 @@ __all__ = [
     "AcclamationState", "CampaignStatus", "DisciplineKind", "Gender", "Rating", "RegistrationState", "UnitKind",
     "AgencyProfile", "Campaign", "CampaignDocument", "ClusterAcclamation", "DisciplineRecord", "PerformanceRating",
     "Person", "PositionAssignment", "Unit", "one_subject",
-    "acclamations_pending", "agency_profile", "campaign_has_plan_and_review", "leadership_at", "positions_at",
-    "registered_title_ids", "registration_required", "unit_head_at",
+    "acclamations_pending", "agency_profile", "campaign_document_kinds", "campaign_has_plan_and_review", "has_plan_and_review", "leadership_at", "positions_at",
+    "registered_title_ids", "registered_titles", "registration_required", "registration_required_years", "unit_head_at",
     "acclamation_mark_nominated", "rating_set",
 ]

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from nominations.catalogues import EmulationTitle, person_titles, unit_titles  # noqa: F401  (person_titles, unit_titles re-exported)
 from tdkt.text import fold
 
-from .enums import AcclamationState, CriterionKind, RegistrationState, UnitKind
+from .enums import AcclamationState, CampaignDocumentKind, CriterionKind, RegistrationState, UnitKind
 from .models import (
     AgencyProfile,
     Campaign,
+    CampaignDocument,
     Cluster,
     ClusterAcclamation,
     ClusterMember,
@@ -92,10 +93,27 @@ def unit_head_at(unit, date):
     return assignment.person if assignment else None
 
 
+#: What a thematic round needs of its campaign (R10's default parameters, and the campaign page's badge).
+PLAN_KINDS = (CampaignDocumentKind.PLAN,)
+REVIEW_KINDS = (CampaignDocumentKind.INTERIM_REPORT, CampaignDocumentKind.FINAL_REPORT)
+
+
+def campaign_document_kinds(campaign_ids):
+    """``{campaign_id: {document kinds attached}}`` for many campaigns in one query."""
+    kinds = {pk: set() for pk in campaign_ids}
+    for campaign_id, kind in CampaignDocument.objects.filter(campaign_id__in=kinds).values_list("campaign_id", "kind"):
+        kinds[campaign_id].add(kind)
+    return kinds
+
+
+def has_plan_and_review(kinds, *, required_all=PLAN_KINDS, required_any=REVIEW_KINDS):
+    """Every kind of ``required_all`` and, when ``required_any`` is given, one of them are in ``kinds``."""
+    return set(required_all) <= set(kinds) and (not required_any or bool(set(kinds) & set(required_any)))
+
+
 def campaign_has_plan_and_review(campaign):
     """R10: a thematic round needs its campaign's plan and a sơ kết or tổng kết report attached."""
-    kinds = set(campaign.documents.values_list("kind", flat=True))
-    return "plan" in kinds and bool(kinds & {"interim_report", "final_report"})
+    return has_plan_and_review(campaign_document_kinds([campaign.pk])[campaign.pk])
 
 
 def _reads_all(user):
@@ -255,12 +273,34 @@ def registration_required(year):
     return bool(window and window.required_for_nomination)
 
 
+def registration_required_years(years):
+    """The years among ``years`` whose registration window says "register before nominating"."""
+    return set(RegistrationWindow.objects.filter(year__in=years, required_for_nomination=True).values_list("year", flat=True))
+
+
+def registered_titles(years, *, person_ids=(), unit_ids=()):
+    """What was registered in an approved registration, for many subjects at once (one query each):
+    a set of ``(year, "person" | "unit", subject id, title id)``."""
+    approved = Registration.objects.filter(window__year__in=years, state=RegistrationState.APPROVED)
+    registered = set()
+    if person_ids:
+        for year, person_id, title_id in RegistrationEntry.objects.filter(
+                registration__in=approved, person_id__in=person_ids).values_list("registration__window__year", "person_id", "title_id"):
+            registered.add((year, "person", person_id, title_id))
+    if unit_ids:
+        for year, unit_id, title_id in approved.filter(unit_id__in=unit_ids, unit_title__isnull=False).values_list(
+                "window__year", "unit_id", "unit_title_id"):
+            registered.add((year, "unit", unit_id, title_id))
+    return registered
+
+
 def registered_title_ids(year, *, person=None, unit=None):
     """For the nominations app: the title ids registered in an approved registration of ``year``."""
-    approved = Registration.objects.filter(window__year=year, state=RegistrationState.APPROVED)
     if person is not None:
-        return set(RegistrationEntry.objects.filter(registration__in=approved, person=person).values_list("title_id", flat=True))
-    return set(approved.filter(unit=unit, unit_title__isnull=False).values_list("unit_title_id", flat=True))
+        rows = registered_titles([year], person_ids=[person.pk])
+    else:
+        rows = registered_titles([year], unit_ids=[unit.pk])
+    return {title_id for (_year, _kind, _subject, title_id) in rows}
 
 
 # ---------------------------------------------------------------- clusters
