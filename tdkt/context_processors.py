@@ -1,10 +1,18 @@
 from importlib import import_module
 
+from django.apps import apps
 from django.urls import reverse
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
 
-# Each domain app may provide ``navigation.nav_items(user) -> [(label, url), …]``.
-NAV_APPS = ["movements", "nominations", "councils"]
+
+def _navigation_modules():
+    """Each app's ``navigation`` module (``nav_items(user) -> [(label, url), …]``), in INSTALLED_APPS order.
+
+    A registration hook: the core names no app."""
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "navigation"):
+            yield import_module(f"{config.name}.navigation")
 
 
 def navigation(request):
@@ -13,10 +21,6 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(_("Trang chủ"), reverse("home"))]
-    for app in NAV_APPS:
-        try:
-            module = import_module(f"{app}.navigation")
-        except ModuleNotFoundError:
-            continue
+    for module in _navigation_modules():
         items += module.nav_items(user)
     return {"nav_items": items}
