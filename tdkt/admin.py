@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, User
+from .services import user_groups_changed, user_password_changed, user_save
 
 
 @admin.register(User)
@@ -12,6 +13,28 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name", "email"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Vai trò trong TĐKT"), {"fields": ("full_name", "role", "unit")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Vai trò trong TĐKT"), {"fields": ("full_name", "role", "unit")}),)
+
+    def save_model(self, request, obj, form, change):
+        """Every account change (role, unit, access, password) goes through the audited service."""
+        user_save(actor=request.user, user=obj)
+
+    def save_related(self, request, form, formsets, change):
+        before = list(form.instance.groups.values_list("name", flat=True)) if change else []
+        super().save_related(request, form, formsets, change)
+        user_groups_changed(actor=request.user, user=form.instance, before=before,
+                            after=list(form.instance.groups.values_list("name", flat=True)))
+
+    def user_change_password(self, request, id, form_url=""):
+        before = User.objects.filter(pk=id).values_list("password", flat=True).first()
+        response = super().user_change_password(request, id, form_url)
+        user = User.objects.filter(pk=id).first()
+        if user is not None and before is not None and user.password != before:
+            user_password_changed(actor=request.user, user=user)
+        return response
+
+    def has_delete_permission(self, request, obj=None):
+        """Accounts are deactivated, never deleted: their audit trail names them."""
+        return False
 
 
 @admin.register(AuditEvent)

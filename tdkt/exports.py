@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.module_loading import autodiscover_modules
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -232,7 +233,7 @@ def export_response(exporter: ListExporter, fmt: str, *, agency=None) -> HttpRes
     else:
         fmt, content, mime = "xlsx", render_xlsx(exporter), XLSX_MIME
     response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{exporter.filename}.{fmt}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{exporter.filename}.{fmt}")
     return response
 
 

@@ -1,9 +1,43 @@
-"""Writes of the shared layer: background export jobs."""
+"""Writes of the shared layer: user accounts (from the admin) and background export jobs."""
 
 from django.db import transaction
 
-from .models import ExportJob
+from .audit import audit_changes, audit_record, snapshot
+from .enums import AuditAction
+from .guards import require_admin
+from .models import ExportJob, User
 from .tasks import run_export_job
+
+#: What an account change records (never the password hash: a password change is recorded as such).
+USER_FIELDS = ["username", "full_name", "email", "role", "unit", "is_active", "is_staff", "is_superuser"]
+
+
+@transaction.atomic
+def user_save(*, actor, user):
+    """Save an account edited by the administrator, recording who changed which fields (role, unit, access…)."""
+    require_admin(actor)
+    before = None
+    if user.pk is not None:
+        stored = User.objects.select_for_update().filter(pk=user.pk).first()
+        before = snapshot(stored, USER_FIELDS) if stored is not None else None
+    user.save()
+    audit_changes(actor=actor, obj=user, fields=USER_FIELDS, before=before)
+    return user
+
+
+def user_password_changed(*, actor, user):
+    """Record that the administrator set an account's password (never the password or its hash)."""
+    require_admin(actor)
+    return audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, changes={"password": ["***", "***"]},
+                        reason="Quản trị đặt lại mật khẩu")
+
+
+@transaction.atomic
+def user_groups_changed(*, actor, user, before, after):
+    """Record a change of the account's permission groups (saved by the admin form after the user row)."""
+    if set(before) != set(after):
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=user,
+                     changes={"groups": [", ".join(sorted(before)), ", ".join(sorted(after))]})
 
 
 def _plain_params(params):

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tdkt.security.PrivatePagesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -116,7 +117,12 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures count per user name + address, and per user name across addresses (a spread guess at one
+# account is throttled too). Behind a reverse proxy, list its addresses in TDKT_TRUSTED_PROXIES: the
+# client's address is then read from X-Forwarded-For, and only then (tdkt.security.client_ip).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_CLIENT_IP_CALLABLE = "tdkt.security.client_ip"
+TDKT_TRUSTED_PROXIES = env.list("TDKT_TRUSTED_PROXIES", default=[])
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

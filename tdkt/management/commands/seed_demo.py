@@ -1,7 +1,8 @@
 from importlib import import_module
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import module_has_submodule
 
 
@@ -23,8 +24,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--print-logins", action="store_true", help="In danh sách tài khoản thử.")
+        parser.add_argument("--force", action="store_true",
+                            help="Chạy cả khi DJANGO_DEBUG=false (tạo tài khoản thử với mật khẩu công khai!).")
 
-    def handle(self, *args, print_logins=False, **options):
+    def handle(self, *args, print_logins=False, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("Không tạo dữ liệu mẫu khi DJANGO_DEBUG=false: dữ liệu mẫu có tài khoản thử với mật khẩu công khai. "
+                               "Nếu đây đúng là máy thử nghiệm, chạy lại với --force.")
         modules = list(demo_modules())
         for module in modules:
             module.seed(stdout=self.stdout)
