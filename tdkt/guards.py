@@ -8,14 +8,14 @@ themselves live in :mod:`tdkt.roles`.
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from .roles import is_admin_user, is_office_user, writes_for_unit
+from .roles import allows, is_admin_user, is_office_user, writes_for_unit
 
 
 def require(allowed, actor, obj=None, message=None):
     """Refuse unless the ``rules`` predicate (or plain ``user, obj`` callable) ``allowed`` admits ``actor``."""
     if actor is None:
         return
-    if not allowed(actor, obj):
+    if not allows(allowed, actor, obj):
         raise PermissionDenied(message or _("Bạn không có quyền thực hiện thao tác này."))
 
 

@@ -105,6 +105,14 @@ def role_label(user):
 
 # ---------------------------------------------------------------- rules predicates (django-rules)
 
+def allows(predicate, user, obj=None):
+    """Ask a ``rules`` predicate (``.test`` fits the call to its arity) or a plain ``(user, obj)`` callable."""
+    if predicate is None:
+        return False
+    test = getattr(predicate, "test", None)
+    return bool(test(user, obj) if test is not None else predicate(user, obj))
+
+
 is_active_user = rules.predicate(is_active_account, name="is_active_user")
 is_admin = rules.predicate(is_admin_user, name="is_admin")
 is_office = rules.predicate(is_office_user, name="is_office")

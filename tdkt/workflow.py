@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from .audit import audit_record, diff, snapshot
 from .enums import AuditAction
 from .events import emit_transition
+from .roles import allows
 from .text import nfc_multiline
 
 
@@ -142,7 +143,7 @@ class Workflow:
         """Whether ``user`` may make ``move`` on ``obj`` (``None`` is the system: always)."""
         if user is None:
             return True
-        return bool(move.allowed is not None and move.allowed(user, obj))
+        return allows(move.allowed, user, obj)
 
     def available(self, user, obj):
         """The moves ``user`` may make on ``obj`` now, in table order (for the buttons of a page)."""
