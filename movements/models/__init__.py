@@ -4,7 +4,7 @@ The old migrations name ``movements.models.campaign_document_path`` and ``moveme
 they stay importable from here.
 """
 
-from .campaigns import CAMPAIGN_DATE_FIELDS, CAMPAIGN_STATE_DATE, Campaign, CampaignDocument, campaign_document_path
+from .campaigns import CAMPAIGN_DATE_FIELDS, CAMPAIGN_FIELDS, CAMPAIGN_STATE_DATE, Campaign, CampaignDocument, campaign_document_path
 from .clusters import (
     Cluster,
     ClusterAcclamation,
@@ -29,7 +29,7 @@ from .registrations import RegisteredInitiative, Registration, RegistrationEntry
 
 __all__ = [
     "AgencyProfile", "Unit", "Person", "PositionAssignment", "SubjectMixin", "PerformanceRating", "DisciplineRecord",
-    "_one_subject", "Campaign", "CampaignDocument", "CAMPAIGN_DATE_FIELDS", "CAMPAIGN_STATE_DATE", "campaign_document_path",
+    "_one_subject", "Campaign", "CampaignDocument", "CAMPAIGN_DATE_FIELDS", "CAMPAIGN_FIELDS", "CAMPAIGN_STATE_DATE", "campaign_document_path",
     "RegistrationWindow", "Registration", "RegistrationEntry", "RegisteredInitiative", "Cluster", "ClusterMember",
     "ScoringSection", "ScoringCriterion", "ClusterScore", "ClusterAcclamation", "cluster_pact_path", "format_score",
 ]

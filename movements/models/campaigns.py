@@ -71,6 +71,10 @@ class Campaign(models.Model):
             raise ValidationError(errors)
 
 
+#: The fields a campaign's audit events record (creation, edits, and the date each move of its workflow sets).
+CAMPAIGN_FIELDS = ["name", "level", "kind", "start_year", "end_year", "lead_unit", "description", "status",
+                   "launched_on", "interim_review_on", "final_review_on", "closed_on"]
+
 # The date recorded when a campaign enters each state, in workflow order.
 CAMPAIGN_DATE_FIELDS = ["launched_on", "interim_review_on", "final_review_on", "closed_on"]
 CAMPAIGN_STATE_DATE = {
