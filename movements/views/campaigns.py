@@ -30,8 +30,7 @@ from ..selectors import (
     campaigns_visible_to,
 )
 from ..workflows import CAMPAIGN_WORKFLOW
-from .common import confirm_page as _confirm
-from .common import move_to
+from .common import confirm_page, move_to
 
 
 @login_required
@@ -94,9 +93,9 @@ def campaign_transition(request, pk, to_state):
             return redirect("movements:campaign_detail", pk=campaign.pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
-    return _confirm(request, title=_("%(action)s: %(name)s") % {"action": move.label, "name": campaign.name},
-                    message=_("Trạng thái hiện tại: %(state)s.") % {"state": campaign.get_status_display()}, form=form,
-                    submit_label=move.label, cancel_url=reverse("movements:campaign_detail", args=[campaign.pk]))
+    return confirm_page(request, title=_("%(action)s: %(name)s") % {"action": move.label, "name": campaign.name},
+                        message=_("Trạng thái hiện tại: %(state)s.") % {"state": campaign.get_status_display()}, form=form,
+                        submit_label=move.label, cancel_url=reverse("movements:campaign_detail", args=[campaign.pk]))
 
 
 @login_required
@@ -135,7 +134,7 @@ def campaign_document_remove(request, pk):
         campaign = services.campaign_document_remove(actor=request.user, document=document, reason=form.cleaned_data["reason"])
         messages.success(request, _("Đã xoá văn bản."))
         return redirect("movements:campaign_detail", pk=campaign.pk)
-    return _confirm(request, title=_("Xoá văn bản “%(title)s”?") % {"title": document.title},
-                    message=_("Văn bản và tệp đính kèm sẽ bị xoá; nhật ký thay đổi vẫn ghi lại thông tin văn bản."),
-                    form=form, submit_label=_("Xoá văn bản"), danger=True,
-                    cancel_url=reverse("movements:campaign_detail", args=[document.campaign_id]))
+    return confirm_page(request, title=_("Xoá văn bản “%(title)s”?") % {"title": document.title},
+                        message=_("Văn bản và tệp đính kèm sẽ bị xoá; nhật ký thay đổi vẫn ghi lại thông tin văn bản."),
+                        form=form, submit_label=_("Xoá văn bản"), danger=True,
+                        cancel_url=reverse("movements:campaign_detail", args=[document.campaign_id]))

@@ -44,9 +44,7 @@ from ..selectors import (
     clusters_visible_to,
 )
 from ..workflows import CLUSTER_WORKFLOW
-from .common import confirm_page as _confirm
-from .common import export as _export
-from .common import move_to
+from .common import confirm_page, export_page, move_to
 
 
 def _cluster_for(request, pk, perm="movements.view_cluster"):
@@ -175,8 +173,8 @@ def cluster_criterion_delete(request, pk, criterion_pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(detail)
-    return _confirm(request, title=_("Xoá tiêu chí “%(name)s”?") % {"name": criterion.name}, submit_label=_("Xoá tiêu chí"),
-                    cancel_url=detail, danger=True)
+    return confirm_page(request, title=_("Xoá tiêu chí “%(name)s”?") % {"name": criterion.name}, submit_label=_("Xoá tiêu chí"),
+                        cancel_url=detail, danger=True)
 
 
 @login_required
@@ -193,8 +191,8 @@ def cluster_section_delete(request, pk, section_pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(detail)
-    return _confirm(request, title=_("Xoá nhóm tiêu chí “%(name)s”?") % {"name": section.name}, submit_label=_("Xoá nhóm"),
-                    cancel_url=detail, danger=True)
+    return confirm_page(request, title=_("Xoá nhóm tiêu chí “%(name)s”?") % {"name": section.name}, submit_label=_("Xoá nhóm"),
+                        cancel_url=detail, danger=True)
 
 
 @login_required
@@ -220,8 +218,8 @@ def cluster_transition(request, pk, to_state):
         ClusterState.SETUP: _("Mở lại việc sửa bảng tiêu chí (chỉ khi chưa có điểm chấm)."),
     }
     label = move.label
-    return _confirm(request, title=_("%(action)s: %(name)s?") % {"action": label, "name": cluster},
-                    message=messages_by_target[to_state], form=form, submit_label=label, cancel_url=detail)
+    return confirm_page(request, title=_("%(action)s: %(name)s?") % {"action": label, "name": cluster},
+                        message=messages_by_target[to_state], form=form, submit_label=label, cancel_url=detail)
 
 
 @login_required
@@ -260,7 +258,7 @@ def cluster_score_sheet(request, pk, unit_pk):
 @login_required
 def cluster_ranking_export(request, pk):
     cluster = _cluster_for(request, pk, "movements.view_cluster_ranking")
-    return _export(request, ClusterRankingExporter(cluster, cluster_ranking(cluster), cluster_max_total(cluster_table(cluster))))
+    return export_page(request, ClusterRankingExporter(cluster, cluster_ranking(cluster), cluster_max_total(cluster_table(cluster))))
 
 
 def _acclamation_awards():
@@ -307,6 +305,6 @@ def acclamation_withdraw(request, pk, acclamation_pk):
             return redirect(detail)
         except ValidationError as exc:
             apply_service_errors(form, exc)
-    return _confirm(request, title=_("Huỷ kết quả suy tôn %(unit)s?") % {"unit": acclamation.unit},
-                    message=_("Đề xuất khen thưởng tương ứng sẽ không còn được đưa vào đợt đề nghị."), form=form,
-                    submit_label=_("Huỷ suy tôn"), cancel_url=detail, danger=True)
+    return confirm_page(request, title=_("Huỷ kết quả suy tôn %(unit)s?") % {"unit": acclamation.unit},
+                        message=_("Đề xuất khen thưởng tương ứng sẽ không còn được đưa vào đợt đề nghị."), form=form,
+                        submit_label=_("Huỷ suy tôn"), cancel_url=detail, danger=True)

@@ -15,7 +15,7 @@ def confirm_page(request, *, title, message="", form=None, submit_label, cancel_
         "danger": danger, "extra": extra})
 
 
-def export(request, exporter):
+def export_page(request, exporter):
     """XLSX by default, PDF with ?dinh-dang=pdf; both from the same exporter."""
     return export_response(exporter, request.GET.get("dinh-dang", "xlsx"), agency=agency_profile())
 

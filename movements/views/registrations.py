@@ -39,8 +39,7 @@ from ..selectors import (
     unit_titles,
 )
 from ..workflows import REGISTRATION_WORKFLOW
-from .common import confirm_page as _confirm
-from .common import export as _export
+from .common import confirm_page, export_page
 
 
 @login_required
@@ -109,7 +108,7 @@ def registration_window_detail(request, year):
 def registration_rollup_export(request, year):
     require_perm(request.user, "movements.view_registration_overview")
     window = get_object_or_404(RegistrationWindow, year=year)
-    return _export(request, RegistrationRollupExporter(registration_overview(window)))
+    return export_page(request, RegistrationRollupExporter(registration_overview(window)))
 
 
 @login_required
@@ -201,9 +200,9 @@ def registration_submit(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(detail)
-    return _confirm(request, title=_("Gửi phiếu đăng ký thi đua năm %(year)s?") % {"year": registration.window.year},
-                    message=_("Sau khi gửi, phiếu chờ Văn phòng Sở duyệt và không sửa được, trừ khi được trả lại."),
-                    submit_label=_("Gửi phiếu đăng ký"), cancel_url=detail)
+    return confirm_page(request, title=_("Gửi phiếu đăng ký thi đua năm %(year)s?") % {"year": registration.window.year},
+                        message=_("Sau khi gửi, phiếu chờ Văn phòng Sở duyệt và không sửa được, trừ khi được trả lại."),
+                        submit_label=_("Gửi phiếu đăng ký"), cancel_url=detail)
 
 
 @login_required
@@ -220,9 +219,9 @@ def registration_return(request, pk):
             return redirect(detail)
         except ValidationError as exc:
             apply_service_errors(form, exc)
-    return _confirm(request, title=_("Trả lại phiếu đăng ký của %(unit)s?") % {"unit": registration.unit},
-                    message=_("Đơn vị sẽ thấy lý do, sửa và gửi lại."), form=form, submit_label=_("Trả lại"),
-                    cancel_url=detail, danger=True)
+    return confirm_page(request, title=_("Trả lại phiếu đăng ký của %(unit)s?") % {"unit": registration.unit},
+                        message=_("Đơn vị sẽ thấy lý do, sửa và gửi lại."), form=form, submit_label=_("Trả lại"),
+                        cancel_url=detail, danger=True)
 
 
 @login_required
@@ -237,8 +236,8 @@ def registration_approve(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(detail)
-    return _confirm(request, title=_("Duyệt phiếu đăng ký của %(unit)s?") % {"unit": registration.unit},
-                    submit_label=_("Duyệt"), cancel_url=detail)
+    return confirm_page(request, title=_("Duyệt phiếu đăng ký của %(unit)s?") % {"unit": registration.unit},
+                        submit_label=_("Duyệt"), cancel_url=detail)
 
 
 @login_required
@@ -271,12 +270,12 @@ def initiative_remove(request, pk, initiative_pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(detail)
-    return _confirm(request, title=_("Bỏ sáng kiến “%(title)s”?") % {"title": initiative.title}, submit_label=_("Bỏ sáng kiến"),
-                    cancel_url=detail, danger=True)
+    return confirm_page(request, title=_("Bỏ sáng kiến “%(title)s”?") % {"title": initiative.title}, submit_label=_("Bỏ sáng kiến"),
+                        cancel_url=detail, danger=True)
 
 
 @login_required
 def registration_export(request, pk):
     registration = _registration_for(request, pk)
-    return _export(request, RegistrationUnitExporter(registration, registration_entries(registration),
-                                                     registration_initiatives(registration)))
+    return export_page(request, RegistrationUnitExporter(registration, registration_entries(registration),
+                                                         registration_initiatives(registration)))
