@@ -18,7 +18,7 @@ from tdkt.shortcuts import apply_service_errors, paginate, require_perm
 from tdkt.uploads import file_response
 
 from .. import services
-from ..enums import ClusterState
+from ..enums import AcclamationState, ClusterState
 from ..exports import ClusterRankingExporter
 from ..forms import (
     AcclamationForm,
@@ -43,7 +43,7 @@ from ..selectors import (
     cluster_table,
     clusters_visible_to,
 )
-from ..workflows import CLUSTER_WORKFLOW
+from ..workflows import ACCLAMATION_WORKFLOW, CLUSTER_WORKFLOW
 from .common import confirm_page, export_page, move_to
 
 
@@ -73,10 +73,14 @@ def cluster_detail(request, pk):
     can_manage = user.has_perm("movements.manage_cluster")
     own = next((m for m in memberships if m.unit_id == user.unit_id), None) if user.unit_id else None
     actions = CLUSTER_WORKFLOW.available(user, cluster)
+    acclamations = list(acclamations_for(cluster))
+    for acclamation in acclamations:  # the "Huỷ" link of each row: the workflow says whether it may be withdrawn
+        acclamation.withdrawable = any(move.target == AcclamationState.WITHDRAWN
+                                       for move in ACCLAMATION_WORKFLOW.available(user, acclamation))
     return render(request, "movements/cluster_detail.html", {
         "cluster": cluster, "table": table, "max_total": cluster_max_total(table), "memberships": memberships,
         "ranking": cluster_ranking(cluster) if can_rank else None, "own_membership": own,
-        "acclamations": acclamations_for(cluster), "can_manage": can_manage, "actions": actions,
+        "acclamations": acclamations, "can_manage": can_manage, "actions": actions,
         "is_leader": bool(user.unit_id) and user.unit_id == cluster.leader_unit_id,
         "can_acclaim": user.has_perm("movements.record_acclamation") and cluster.state == ClusterState.CONCLUDED,
         "table_editable": can_manage and cluster.state == ClusterState.SETUP})
