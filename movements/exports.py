@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy
 
 from tdkt.exports import Column, ListExporter, Section, register_export
 
+from .forms import PersonFilter
 from .models import format_score
+from .selectors import persons_visible_to, units_visible_to
 
 
 class PersonListExporter(ListExporter):
@@ -36,9 +38,6 @@ PEOPLE_ORDER = ("unit__sort_order", "unit__name", "-is_head", "-is_leadership", 
 
 def people_filter(user, params):
     """The people list's filter, scoped to what ``user`` may see (shared by the page and its exports)."""
-    from .forms import PersonFilter
-    from .selectors import persons_visible_to, units_visible_to
-
     data = params.copy()
     if "active" not in data:
         data["active"] = "true"

@@ -20,6 +20,7 @@ from .enums import (
     UnitKind,
 )
 from .models import AgencyProfile, Unit, format_score
+from .selectors import campaigns_filter, persons_search
 
 
 class UnitForm(NFCFormMixin, forms.Form):
@@ -110,8 +111,6 @@ class PersonFilter(django_filters.FilterSet):
         self.filters["unit"].extra["empty_label"] = _("Tất cả đơn vị")
 
     def filter_q(self, queryset, name, value):
-        from .selectors import persons_search
-
         return persons_search(queryset, q=value)
 
 
@@ -172,8 +171,6 @@ class CampaignFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Năm"), method="filter_all", min_value=1990, max_value=2100)
 
     def filter_all(self, queryset, name, value):
-        from .selectors import campaigns_filter
-
         return campaigns_filter(queryset, **{name: value})
 
 

@@ -1,58 +1,28 @@
-"""Permission predicates (django-rules). Views check these; selectors scope lists."""
+"""Permission predicates (django-rules) of the movements app. Views check these; selectors scope lists with
+the same functions of :mod:`tdkt.roles`; the services and workflows use these predicates, so each "who may"
+rule is written once, here or in :mod:`tdkt.roles`."""
 
 import rules
 
+from tdkt.roles import in_own_unit, is_active_user, is_admin, is_council, is_office, is_unit_user, reads_org, writes_own_unit
 
-@rules.predicate
-def is_office(user):
-    return bool(user and user.is_authenticated and user.is_office)
+from .enums import ClusterState
 
-
-@rules.predicate
-def is_admin(user):
-    return bool(user and user.is_authenticated and user.is_admin_role)
-
-
-@rules.predicate
-def is_council(user):
-    return bool(user and user.is_authenticated and user.is_active and user.role == "council")
-
-
-@rules.predicate
-def is_unit_user(user):
-    return bool(user and user.is_authenticated and user.is_active and user.role == "unit" and user.unit_id)
-
-
-@rules.predicate
-def in_own_unit(user, obj):
-    """The object (a unit, or anything with a ``unit_id``) is the user's own unit."""
-    if obj is None or not user.is_authenticated:
-        return False
-    unit_id = obj.pk if obj.__class__.__name__ == "Unit" else getattr(obj, "unit_id", None)
-    return unit_id is not None and unit_id == user.unit_id
-
-
-can_read_org = is_office | is_council | (is_unit_user & in_own_unit)
-
-rules.add_perm("movements.view_unit", can_read_org)
+rules.add_perm("movements.view_unit", reads_org)
 rules.add_perm("movements.add_unit", is_office)
 rules.add_perm("movements.change_unit", is_office)
-rules.add_perm("movements.view_person", can_read_org)
+rules.add_perm("movements.view_person", reads_org)
 rules.add_perm("movements.add_person", is_office | is_unit_user)
-rules.add_perm("movements.change_person", is_office | (is_unit_user & in_own_unit))
+rules.add_perm("movements.change_person", writes_own_unit)
 rules.add_perm("movements.change_rating", is_office)
 rules.add_perm("movements.change_discipline", is_office)
+# Discipline records are not for the council: the office and the unit itself.
 rules.add_perm("movements.view_discipline", is_office | (is_unit_user & in_own_unit))
 rules.add_perm("movements.change_agencyprofile", is_admin)
 rules.add_perm("tdkt.view_auditevent", is_office)
 
 
 # ---------------------------------------------------------------- campaigns, registrations, clusters
-
-@rules.predicate
-def is_active_user(user):
-    return bool(user and user.is_authenticated and user.is_active)
-
 
 @rules.predicate
 def is_cluster_member(user, obj):
@@ -76,8 +46,13 @@ def is_cluster_leader(user, obj):
 def cluster_concluded(user, obj):
     if obj is None:
         return False
-    return getattr(obj, "cluster", obj).state == "concluded"
+    return getattr(obj, "cluster", obj).state == ClusterState.CONCLUDED
 
+
+#: Who enters a member's self-score and who its agreed score (obj: a ClusterMember): the pages and
+#: ``cluster_scores_save`` both ask these.
+may_self_score = is_office | (is_unit_user & in_own_unit)
+may_agree_score = is_office | (is_unit_user & is_cluster_leader)
 
 rules.add_perm("movements.view_campaign", is_active_user)
 rules.add_perm("movements.manage_campaign", is_office)
@@ -85,16 +60,16 @@ rules.add_perm("movements.manage_campaign", is_office)
 rules.add_perm("movements.view_registrationwindow", is_active_user)
 rules.add_perm("movements.manage_registrationwindow", is_office)
 rules.add_perm("movements.view_registration_overview", is_office | is_council)
-rules.add_perm("movements.view_registration", is_office | is_council | (is_unit_user & in_own_unit))
-rules.add_perm("movements.change_registration", is_office | (is_unit_user & in_own_unit))
+rules.add_perm("movements.view_registration", reads_org)
+rules.add_perm("movements.change_registration", writes_own_unit)
 rules.add_perm("movements.review_registration", is_office)
 
 rules.add_perm("movements.view_cluster", is_office | is_council | (is_unit_user & is_cluster_member))
 rules.add_perm("movements.manage_cluster", is_office)
 # Per-unit score sheets (obj: ClusterMember): the unit itself, the cluster leader, the office, the council.
 rules.add_perm("movements.view_cluster_scores", is_office | is_council | (is_unit_user & (in_own_unit | is_cluster_leader)))
-rules.add_perm("movements.self_score", is_office | (is_unit_user & in_own_unit))
-rules.add_perm("movements.agree_score", is_office | (is_unit_user & is_cluster_leader))
+rules.add_perm("movements.self_score", may_self_score)
+rules.add_perm("movements.agree_score", may_agree_score)
 # The ranking: office, council and the cluster leader while scoring; every member once scoring has ended.
 rules.add_perm("movements.view_cluster_ranking",
                is_office | is_council | (is_unit_user & (is_cluster_leader | (is_cluster_member & cluster_concluded))))

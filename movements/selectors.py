@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 # The award catalogues are the one thing movements reads from nominations: a leaf module (see its docstring).
 from nominations.catalogues import EmulationTitle, person_titles, unit_titles  # noqa: F401  (person_titles, unit_titles re-exported)
+from tdkt.roles import is_active_account, is_unit_head, reads_every_unit, scope_to_unit
 from tdkt.text import fold
 
 from .enums import AcclamationState, CampaignDocumentKind, CriterionKind, RegistrationState, UnitKind
@@ -41,21 +42,11 @@ def agency_profile():
 
 
 def units_visible_to(user):
-    qs = Unit.objects.select_related("parent")
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.is_office or user.role == "council":
-        return qs
-    return qs.filter(pk=user.unit_id)
+    return scope_to_unit(Unit.objects.select_related("parent"), user, "pk")
 
 
 def persons_visible_to(user):
-    qs = Person.objects.select_related("unit")
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.is_office or user.role == "council":
-        return qs
-    return qs.filter(unit_id=user.unit_id)
+    return scope_to_unit(Person.objects.select_related("unit"), user, "unit_id")
 
 
 def persons_search(qs, *, q=None):
@@ -116,18 +107,12 @@ def campaign_has_plan_and_review(campaign):
     return has_plan_and_review(campaign_document_kinds([campaign.pk])[campaign.pk])
 
 
-def _reads_all(user):
-    return user.is_authenticated and user.is_active and (user.is_office or user.role == "council")
-
-
 # ---------------------------------------------------------------- campaigns
 
 def campaigns_visible_to(user):
     """Campaigns are public inside the agency: every active account reads them."""
     qs = Campaign.objects.select_related("lead_unit")
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    return qs
+    return qs if is_active_account(user) else qs.none()
 
 
 def campaigns_filter(qs, *, level=None, kind=None, status=None, year=None, q=None):
@@ -153,12 +138,7 @@ def registration_windows():
 
 
 def registrations_visible_to(user):
-    qs = Registration.objects.select_related("window", "unit", "unit_title")
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if _reads_all(user):
-        return qs
-    return qs.filter(unit_id=user.unit_id)
+    return scope_to_unit(Registration.objects.select_related("window", "unit", "unit_title"), user, "unit_id")
 
 
 def registration_units(window=None):
@@ -307,11 +287,9 @@ def registered_title_ids(year, *, person=None, unit=None):
 
 def clusters_visible_to(user):
     qs = Cluster.objects.select_related("leader_unit", "deputy_unit")
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if _reads_all(user):
+    if reads_every_unit(user):
         return qs
-    if user.unit_id:
+    if is_unit_head(user):
         return qs.filter(memberships__unit_id=user.unit_id).distinct()
     return qs.none()
 

@@ -1,0 +1,1 @@
+"""The pages of the movements app, one module per concern (``movements/urls.py`` names them)."""
