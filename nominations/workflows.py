@@ -172,3 +172,6 @@ NOMINATION_WORKFLOW = Workflow(
                      after_save=[record_award]),
     ],
 )
+
+#: States reached with a reason (returned, not passed, rejected): the nomination's page shows that reason.
+REASON_STATES = frozenset(move.target for move in NOMINATION_WORKFLOW.moves if move.reason_required)

@@ -24,7 +24,7 @@ from ..forms import (
 )
 from ..models import AwardRecord, Nomination, UnitSubmission
 from ..selectors import PERSONS_FIRST
-from ..workflows import NOMINATION_WORKFLOW
+from ..workflows import NOMINATION_WORKFLOW, REASON_STATES
 from .common import export, nomination_or_404, round_and_unit
 
 
@@ -57,7 +57,7 @@ def nomination_detail(request, pk):
     bonus = selectors.bonus_amount(nomination.award, subject_kind=SubjectKind.PERSON if nomination.person_id else SubjectKind.UNIT,
                                    on=bonus_on)
     return render(request, "nominations/nomination_detail.html", {
-        "n": nomination, "bonus": bonus, "bonus_on": bonus_on, "decided": nomination.state == NominationState.DECIDED, "violations": selectors.violations_for([nomination])[nomination.pk], "moves": NOMINATION_WORKFLOW.available(user, nomination),
+        "n": nomination, "bonus": bonus, "bonus_on": bonus_on, "decided": nomination.state == NominationState.DECIDED, "violations": selectors.violations_for([nomination])[nomination.pk], "moves": NOMINATION_WORKFLOW.available(user, nomination), "show_reason": nomination.state in REASON_STATES,
         "events": audit_events_for(nomination).filter(action__in=["create", "transition", "update"])[:50],
         "overrides": nomination.overrides.select_related("rule", "created_by"),
         "documents": selectors.documents_visible_to(user).filter(nomination=nomination), "initiatives": nomination.initiatives.all(),
