@@ -7,10 +7,13 @@ documents and rule overrides. The admin cannot delete those, and shows documents
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from tdkt.audit import audit_record
 from tdkt.enums import AuditAction
+from tdkt.text import nfc_multiline
 
 from . import services
 from .models import (
@@ -27,6 +30,7 @@ from .models import (
     SubmissionDocument,
     UnitSubmission,
 )
+from .rules_engine import RuleContext
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -107,7 +111,7 @@ class AwardRecordAdmin(NoDeleteMixin, AuditedAdmin):
 
 @admin.register(NominationRound)
 class NominationRoundAdmin(NoDeleteMixin, AuditedAdmin):
-    """The status moves only along ``services.ROUND_TRANSITIONS``, on the round's status pages."""
+    """The status moves only along ``workflows.ROUND_WORKFLOW``, on the round's status pages."""
 
     list_display = ["name", "kind", "year", "reference_date", "deadline", "status"]
     list_filter = ["kind", "status", "year"]
@@ -137,10 +141,26 @@ class NominationAdminForm(forms.ModelForm):
         model = Nomination
         fields = ["round", "submission", "person", "unit", "title", "form", "achievement_summary", "initiatives"]
 
-    def clean(self):
-        cleaned = super().clean()
-        self.instance._override_reason = cleaned.get("override_reason", "")
-        return cleaned
+    def rule_context(self):
+        """The rules judge this form's nomination with the override reason typed in it."""
+        return RuleContext(override_reason=nfc_multiline(self.cleaned_data.get("override_reason") or ""))
+
+    def _post_clean(self):
+        # ModelForm's hook for the model validation: the same steps as Django's, except that the instance is
+        # validated with this form's rule context, passed explicitly (``Nomination.full_clean(rules=…)``).
+        try:
+            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
+        try:
+            self.instance.full_clean(exclude=self._get_validation_exclusions(), validate_unique=False, validate_constraints=False,
+                                     rules=self.rule_context())
+        except ValidationError as exc:
+            self._update_errors(exc)
+        if self._validate_unique:
+            self.validate_unique()
+        if self._validate_constraints:
+            self.validate_constraints()
 
 
 @admin.register(Nomination)

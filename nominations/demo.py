@@ -14,10 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from movements import services as org
-from movements.demo import random_rating
-from movements.enums import DisciplineKind, Rating
-from movements.models import DisciplineRecord, PerformanceRating, Person, Unit
+from movements.api import DisciplineKind, DisciplineRecord, PerformanceRating, Person, Rating, Unit, random_rating, rating_set
+from tdkt.roles import Role
 
 from . import services
 from .enums import AwardType, InitiativeKind, InitiativeScope, NominationState
@@ -55,10 +53,10 @@ def _ratings_2025(rng):
     existing = set(PerformanceRating.objects.filter(year=2025).values_list("person_id", "unit_id"))
     for person in Person.objects.filter(active=True).order_by("pk"):
         if (person.pk, None) not in existing:
-            org.rating_set(actor=None, person=person, year=2025, rating=random_rating(rng, person.is_leadership))
+            rating_set(actor=None, person=person, year=2025, rating=random_rating(rng, person.is_leadership))
     for unit in Unit.objects.filter(parent__isnull=False).exclude(short_code="BGD").order_by("pk"):
         if (None, unit.pk) not in existing:
-            org.rating_set(actor=None, unit=unit, year=2025, rating=Rating.HTXSNV if rng.random() < 0.35 else Rating.HTTNV)
+            rating_set(actor=None, unit=unit, year=2025, rating=Rating.HTXSNV if rng.random() < 0.35 else Rating.HTTNV)
 
 
 def _initiatives(rng, people):
@@ -145,7 +143,7 @@ def _rounds(rng):
         return None
     User = get_user_model()
     office = User.objects.filter(username="vanphong").first()
-    heads = {u.unit.short_code: u for u in User.objects.filter(role="unit").select_related("unit")}
+    heads = {u.unit.short_code: u for u in User.objects.filter(role=Role.UNIT).select_related("unit")}
     today = timezone.localdate()
     annual = services.round_create(actor=office, name=ANNUAL_2025, kind=AwardType.ANNUAL, year=2025,
                                    reference_date=datetime.date(2025, 12, 15), deadline=today + datetime.timedelta(days=21),

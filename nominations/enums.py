@@ -55,18 +55,13 @@ class NominationState(models.TextChoices):
         return [cls.DRAFT, cls.RETURNED]
 
     @classmethod
-    def waiting_for_vetting(cls):
-        return [cls.SUBMITTED, cls.RESUBMITTED]
+    def sent(cls):
+        """States of a nomination the unit has sent to the office (every one but a draft)."""
+        return [s for s in cls.values if s != cls.DRAFT]
 
     @classmethod
-    def action_label(cls, value):
-        """The verb of the move into ``value`` (buttons, confirmation titles)."""
-        return {
-            cls.SUBMITTED: _("Gửi"), cls.RESUBMITTED: _("Gửi lại"), cls.RETURNED: _("Trả lại"),
-            cls.VETTED_PASS: _("Thẩm định đạt"), cls.VETTED_FAIL: _("Thẩm định không đạt"), cls.AT_COUNCIL: _("Đưa ra Hội đồng"),
-            cls.COUNCIL_PASSED: _("Ghi nhận Hội đồng thông qua"), cls.COUNCIL_REJECTED: _("Ghi nhận Hội đồng không thông qua"),
-            cls.DECIDED: _("Ghi quyết định khen thưởng"),
-        }.get(value, cls(value).label)
+    def waiting_for_vetting(cls):
+        return [cls.SUBMITTED, cls.RESUBMITTED]
 
     @classmethod
     def counted(cls):

@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tdkt.exports import Column, ListExporter, register_export
 
+from . import selectors
+from .forms import AwardFilter, NominationFilter
+from .selectors import PERSONS_FIRST
+
 
 class NominationListExporter(ListExporter):
     filename = "de-nghi-khen-thuong"
@@ -66,10 +70,6 @@ class AwardHistoryExporter(ListExporter):
 
 @register_export("nominations.list", permission="nominations.export_nomination")
 def nomination_export(user, params):
-    from . import selectors
-    from .forms import NominationFilter
-    from .selectors import PERSONS_FIRST
-
     nomination_filter = NominationFilter(params or None, queryset=selectors.nominations_visible_to(user),
                                          units=selectors.units_for_submission(user))
     return NominationListExporter(nomination_filter.qs.order_by("-round__year", "-round_id", "submission__unit__sort_order",
@@ -78,9 +78,5 @@ def nomination_export(user, params):
 
 @register_export("nominations.awards")
 def award_export(user, params):
-    from . import selectors
-    from .forms import AwardFilter
-    from .selectors import PERSONS_FIRST
-
     award_filter = AwardFilter(params or None, queryset=selectors.awards_visible_to(user), units=selectors.units_for_submission(user))
     return AwardHistoryExporter(award_filter.qs.order_by("-year", PERSONS_FIRST, "id"))

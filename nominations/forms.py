@@ -7,12 +7,13 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from movements.models import Campaign, Person, Unit
+from movements.api import Campaign, Person, Unit
 from tdkt.forms import DateInput, NFCFormMixin
 from tdkt.text import fold
 
 from .enums import AwardType, DocumentKind, InitiativeKind, InitiativeScope, NominationState, SubjectKind
 from .models import CommendationForm, EmulationTitle, Initiative, NominationRound
+from .workflows import NOMINATION_WORKFLOW
 
 
 def award_choices(subject=None):
@@ -171,8 +172,9 @@ class BulkVetForm(NFCFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") in (NominationState.VETTED_FAIL, NominationState.RETURNED) and not cleaned.get("reason"):
-            self.add_error("reason", _("Hãy ghi lý do."))
+        move = NOMINATION_WORKFLOW.find(NominationState.SUBMITTED, cleaned.get("action"))
+        if move is not None and move.reason_required and not cleaned.get("reason"):
+            self.add_error("reason", move.reason_message)
         return cleaned
 
 

@@ -25,11 +25,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from movements.models import Person, PositionAssignment, Unit
+from movements.api import Person, PositionAssignment, Unit
+from tdkt.roles import is_office_user, writes_for_unit
 from tdkt.text import fold, nfc, nfc_multiline
 from tdkt.uploads import validate_xlsx
 
-from .enums import AwardType, SubjectKind
+from . import services
+from .enums import AwardType, NominationState, SubjectKind
 from .models import AwardRecord, CommendationForm, EmulationTitle, Nomination, UnitSubmission
 from .rules_engine import STAGE_ENTRY, evaluate
 
@@ -361,7 +363,7 @@ class NominationImporter(XlsxImporter):
                                                                                          "award": award.name})
             if not row.errors:
                 row.obj = Nomination(round=self.round, submission=submission, person=person, unit=subject_unit,
-                                     achievement_summary=summary, state="draft",
+                                     achievement_summary=summary, state=NominationState.DRAFT,
                                      **({"title": award} if isinstance(award, EmulationTitle) else {"form": award}))
         pending = [row for row in result.rows if row.obj is not None]
         for row, violations in zip(pending, evaluate([r.obj for r in pending], stage=STAGE_ENTRY), strict=True):
@@ -371,10 +373,9 @@ class NominationImporter(XlsxImporter):
 
     @transaction.atomic
     def save(self, uploaded, *, actor, override_reason=""):
-        """Check again and create every nomination in one transaction, or none."""
-        from . import services
-
-        if actor is not None and not actor.is_office and actor.unit_id != self.unit.pk:
+        """Check again and create every nomination in one transaction, or none. Each is judged with the rest of
+        the list still to be saved (``batch_rest``), so the list is judged as a whole."""
+        if actor is not None and not writes_for_unit(actor, self.unit):
             raise PermissionDenied
         services.lock_for_rules(self.round)
         result = self.preview(uploaded)
@@ -496,9 +497,7 @@ class AwardHistoryImporter(XlsxImporter):
 
     @transaction.atomic
     def save(self, uploaded, *, actor):
-        from . import services
-
-        if actor is not None and not actor.is_office:
+        if actor is not None and not is_office_user(actor):
             raise PermissionDenied
         result = self.preview(uploaded)
         if not result.ok:

@@ -1,29 +1,25 @@
-"""Permission predicates of the nominations app (django-rules). Views check these; selectors scope lists."""
+"""Permission predicates of the nominations app (django-rules). Views check these; selectors scope lists.
+
+Who is who comes from :mod:`tdkt.roles` (office, council, unit head, the object's ``scope_unit_id``);
+"the council reads only what was sent" is the models' ``is_sent`` (the same rule as the selectors' filters
+``sent_nominations`` / ``sent_documents``)."""
 
 import rules
 
-from movements.rules import is_council, is_office, is_unit_user
+from movements.api import Unit
+from tdkt.roles import in_own_unit, is_council, is_office, is_unit_user
 
 from .enums import NominationState
 
 
 @rules.predicate
-def own_unit(user, obj):
-    """``obj`` is the user's unit, or belongs to it (a submission, a nomination, a document)."""
-    if obj is None or not user.is_authenticated or not user.unit_id:
-        return False
-    name = obj.__class__.__name__
-    if name == "Unit":
-        unit_id = obj.pk
-    elif name == "UnitSubmission":
-        unit_id = obj.unit_id
-    elif name in ("Nomination", "SubmissionDocument"):
-        unit_id = obj.submission.unit_id
-    elif name == "AwardRecord":
-        unit_id = obj.person.unit_id if obj.person_id else obj.unit_id
-    else:
-        unit_id = getattr(obj, "unit_id", None)
-    return unit_id == user.unit_id
+def _unit_itself(user, unit):
+    # TEMPORARY, until the movements part of issue 7 is merged (it gives ``Unit`` a ``scope_unit_id``, which
+    # ``in_own_unit`` reads): a unit belongs to itself. Harmless afterwards; remove it then.
+    return isinstance(unit, Unit) and user.is_authenticated and unit.pk == user.unit_id
+
+
+own_unit = in_own_unit | _unit_itself
 
 
 @rules.predicate
@@ -37,15 +33,9 @@ def is_draft(user, nomination):
 
 
 @rules.predicate
-def not_draft(user, nomination):
-    return nomination is not None and nomination.state != NominationState.DRAFT
-
-
-@rules.predicate
-def document_sent(user, document):
-    """A document that reached the office: a nominee's file once that nomination was sent, a file of the
-    submission itself (tờ trình, biên bản) once the unit sent its list."""
-    return document is not None and document.is_sent
+def is_sent(user, obj):
+    """A nomination or a document that reached the office (``Nomination.is_sent``, ``SubmissionDocument.is_sent``)."""
+    return obj is not None and obj.is_sent
 
 
 @rules.predicate
@@ -54,20 +44,21 @@ def document_changeable_by_unit(user, document):
     return document is not None and document.unit_may_remove
 
 
-can_read = is_office | (is_council & not_draft) | (is_unit_user & own_unit)
+unit_writes = is_office | (is_unit_user & own_unit)
+can_read = is_office | (is_council & is_sent) | (is_unit_user & own_unit)
 
 rules.add_perm("nominations.view_round", is_office | is_council | is_unit_user)
 rules.add_perm("nominations.manage_round", is_office)
 rules.add_perm("nominations.view_submission", is_office | is_council | (is_unit_user & own_unit))
-rules.add_perm("nominations.change_submission", is_office | (is_unit_user & own_unit))
+rules.add_perm("nominations.change_submission", unit_writes)
 rules.add_perm("nominations.view_nomination", can_read)
-rules.add_perm("nominations.add_nomination", is_office | (is_unit_user & own_unit))
-rules.add_perm("nominations.change_nomination", (is_office | (is_unit_user & own_unit)) & is_editable)
-rules.add_perm("nominations.delete_nomination", (is_office | (is_unit_user & own_unit)) & is_draft)
-rules.add_perm("nominations.submit_nomination", (is_office | (is_unit_user & own_unit)) & is_editable)
+rules.add_perm("nominations.add_nomination", unit_writes)
+rules.add_perm("nominations.change_nomination", unit_writes & is_editable)
+rules.add_perm("nominations.delete_nomination", unit_writes & is_draft)
+rules.add_perm("nominations.submit_nomination", unit_writes & is_editable)
 rules.add_perm("nominations.vet_nomination", is_office)
 rules.add_perm("nominations.export_nomination", is_office | is_council | is_unit_user)
-rules.add_perm("nominations.view_document", is_office | (is_council & document_sent) | (is_unit_user & own_unit))
+rules.add_perm("nominations.view_document", is_office | (is_council & is_sent) | (is_unit_user & own_unit))
 rules.add_perm("nominations.delete_document", is_office | (is_unit_user & own_unit & document_changeable_by_unit))
 rules.add_perm("nominations.view_award", is_office | is_council | (is_unit_user & own_unit))
 rules.add_perm("nominations.manage_award", is_office)

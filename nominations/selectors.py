@@ -5,19 +5,23 @@ from collections import defaultdict
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from movements.models import PositionAssignment, Unit
+from movements.api import Person, PositionAssignment, Unit
+from tdkt.roles import is_active_account, is_unit_head, reads_every_unit, scope_to_unit, sees_unsent_work
 
 from .enums import NominationState, RoundStatus, SubjectKind
 from .models import (
     AwardRecord,
     BaseSalary,
     BonusCoefficient,
+    EmulationTitle,
     Initiative,
     Nomination,
     NominationRound,
     Rule,
     SubmissionDocument,
     UnitSubmission,
+    sent_documents,
+    sent_nominations,
 )
 from .rules_engine import STAGE_AUDIT, STAGE_ENTRY, check_nominations, evaluate, fmt_pct
 
@@ -26,109 +30,81 @@ NOMINATION_RELATED = ("round", "submission__unit", "person", "person__unit", "un
 PERSONS_FIRST = F("unit_id").asc(nulls_first=True)  # individuals before collectives
 
 
-def _is_reader(user):
-    return user.is_authenticated and user.is_active and (user.is_office or user.role == "council")
+def scope_sent(qs, user, unit_field, sent):
+    """The reading rule of the app's files, in one place: office and council read every unit's, a unit head
+    their own unit's; what is not yet sent (``sent``: the filter of what was) is the unit's own work, read by
+    the office and the unit only, never by the council."""
+    qs = scope_to_unit(qs, user, unit_field)
+    return qs if sees_unsent_work(user) else qs.filter(sent)
 
 
 def rounds_visible_to(user):
-    if not user.is_authenticated or not user.is_active:
+    if not is_active_account(user):
         return NominationRound.objects.none()
     return NominationRound.objects.select_related("campaign")
 
 
 def nominations_visible_to(user):
     """Office: everything. Council: everything sent (not drafts). Unit head: their unit's submissions."""
-    qs = Nomination.objects.select_related(*NOMINATION_RELATED)
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.is_office:
-        return qs
-    if user.role == "council":
-        return qs.exclude(state=NominationState.DRAFT)
-    if user.role == "unit" and user.unit_id:
-        return qs.filter(submission__unit_id=user.unit_id)
-    return qs.none()
+    return scope_sent(Nomination.objects.select_related(*NOMINATION_RELATED), user, "submission__unit_id", sent_nominations())
 
 
 def sees_drafts(user):
     """Drafts are the unit's own work: the office and unit heads see them, the council reads only what was sent."""
-    return user.is_authenticated and user.is_active and (user.is_office or (user.role == "unit" and bool(user.unit_id)))
+    return sees_unsent_work(user)
 
 
 def progress_nominations(user):
     """Nominations counted on the progress pages (per-unit states, R1 gauges). The council never counts drafts;
     unit heads get rows for their own unit only, and the agency-wide R1 gauge spans every unit as the rule does."""
     qs = Nomination.objects.all()
-    if sees_drafts(user):
+    if sees_unsent_work(user):
         return qs
-    if user.is_authenticated and user.is_active and user.role == "council":
-        return qs.exclude(state=NominationState.DRAFT)
+    if reads_every_unit(user):
+        return qs.filter(sent_nominations())
     return qs.none()
+
+
+def rounds_with_totals(user):
+    """Rounds with ``total``, the nominations ``user`` counts in each: a unit head their unit's, the council only
+    what was sent, the office all."""
+    counted = Q() if reads_every_unit(user) else Q(nominations__submission__unit_id=user.unit_id)
+    if not sees_unsent_work(user):
+        counted &= sent_nominations("nominations__")
+    return rounds_visible_to(user).annotate(total=Count("nominations", filter=counted, distinct=True))
 
 
 def documents_visible_to(user):
-    """Office: every file. Council: only what was sent (``SubmissionDocument.is_sent``: never a draft's file,
-    never the file of a list not yet sent). Unit head: their unit's files."""
+    """Office: every file. Council: only what was sent (``sent_documents``: never a draft's file, never the file
+    of a list not yet sent). Unit head: their unit's files."""
     qs = SubmissionDocument.objects.select_related("submission__unit", "submission__round", "nomination__person",
                                                    "nomination__unit")
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.is_office:
-        return qs
-    if user.role == "council":
-        sent_states = [s for s in NominationState.values if s != NominationState.DRAFT]
-        return qs.filter(Q(nomination__isnull=True, submission__submitted_at__isnull=False) | Q(nomination__state__in=sent_states))
-    if user.role == "unit" and user.unit_id:
-        return qs.filter(submission__unit_id=user.unit_id)
-    return qs.none()
+    return scope_sent(qs, user, "submission__unit_id", sent_documents())
 
 
 def submissions_visible_to(user):
-    qs = UnitSubmission.objects.select_related("round", "unit")
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if _is_reader(user):
-        return qs
-    if user.role == "unit" and user.unit_id:
-        return qs.filter(unit_id=user.unit_id)
-    return qs.none()
+    return scope_to_unit(UnitSubmission.objects.select_related("round", "unit"), user, "unit_id")
 
 
 def units_for_submission(user):
     """Units the user may open a submission page for."""
-    qs = Unit.objects.filter(active=True)
-    if _is_reader(user):
-        return qs
-    if user.is_authenticated and user.role == "unit" and user.unit_id:
-        return qs.filter(pk=user.unit_id)
-    return qs.none()
+    return scope_to_unit(Unit.objects.filter(active=True), user, "pk")
 
 
 def awards_visible_to(user):
     qs = AwardRecord.objects.select_related("person", "person__unit", "unit", "title", "form")
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if _is_reader(user):
-        return qs
-    if user.role == "unit" and user.unit_id:
-        return qs.filter(Q(person__unit_id=user.unit_id) | Q(unit_id=user.unit_id))
-    return qs.none()
+    if reads_every_unit(user) or not is_unit_head(user):
+        return scope_to_unit(qs, user, "unit_id")
+    return qs.filter(Q(person__unit_id=user.unit_id) | Q(unit_id=user.unit_id))
 
 
 def initiatives_visible_to(user):
-    qs = Initiative.objects.select_related("person", "person__unit")
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if _is_reader(user):
-        return qs
-    if user.role == "unit" and user.unit_id:
-        return qs.filter(person__unit_id=user.unit_id)
-    return qs.none()
+    return scope_to_unit(Initiative.objects.select_related("person", "person__unit"), user, "person__unit_id")
 
 
 def awards_for_subject(subject):
     """Award history of one person or unit, newest first (one query)."""
-    if subject.__class__.__name__ == "Person":
+    if isinstance(subject, Person):
         qs = AwardRecord.objects.filter(person=subject)
     else:
         qs = AwardRecord.objects.filter(unit=subject)
@@ -229,7 +205,7 @@ def bonus_amount(award, *, subject_kind, on):
 
     Returns ``(amount, coefficient, base salary)`` or ``None`` when the data for that date is missing.
     """
-    lookup = {"title": award} if award.__class__.__name__ == "EmulationTitle" else {"form": award}
+    lookup = {"title": award} if isinstance(award, EmulationTitle) else {"form": award}
     coefficient = (BonusCoefficient.objects.filter(**lookup, subject_kind__in=[subject_kind, SubjectKind.BOTH], effective_from__lte=on)
                    .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on)).order_by("-effective_from").first())
     salary = BaseSalary.objects.filter(effective_from__lte=on).order_by("-effective_from").first()

@@ -1,9 +1,11 @@
 """Writes of the nominations app. Every function is keyword-only, atomic, runs ``full_clean()``
-(which runs the rules engine for nominations) and records an audit event.
+(which runs the rules engine for nominations, with the rule context passed explicitly) and records
+an audit event. State changes are moves of the workflows (``nominations/workflows.py``); the functions
+below keep their names and signatures as thin wrappers.
 
-Rule checks are serialised: a write locks the rounds of the year (``select_for_update``) and
-then the unit submission row, so two clerks adding the leader that crosses 40 % at the same
-moment cannot both succeed on PostgreSQL.
+Rule checks are serialised: a write locks the rounds of the year (``select_for_update``,
+``workflows.lock_for_rules``) and then the unit submission row, so two clerks adding the leader that
+crosses 40 % at the same moment cannot both succeed on PostgreSQL.
 """
 
 import os
@@ -13,78 +15,42 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from movements.api import AcclamationState, ClusterAcclamation, acclamation_mark_nominated
 from tdkt.audit import audit_changes, audit_record, diff, snapshot
 from tdkt.enums import AuditAction
 from tdkt.guards import require_office, require_unit_scope
+from tdkt.roles import is_office_user
 from tdkt.text import nfc, nfc_multiline
 from tdkt.uploads import validate_upload
 
+from .award_history import AWARD_FIELDS, award_record_create, award_record_delete, award_record_update, initiative_create
 from .enums import AwardType, DocumentKind, NominationState, RoundStatus
-from .models import (
-    AwardRecord,
-    Initiative,
-    Nomination,
-    NominationRound,
-    RuleOverride,
-    SubmissionDocument,
-    UnitSubmission,
-)
-from .rules_engine import STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, errors_of, evaluate
+from .models import Nomination, NominationRound, SubmissionDocument, UnitSubmission
+from .rules_engine import RuleContext
+from .workflows import NOMINATION_WORKFLOW, ROUND_WORKFLOW, lock_for_rules, record_overrides, stored_actor
 
 S = NominationState
 
-# The nomination workflow: the only allowed moves.
-TRANSITIONS = {
-    S.DRAFT: {S.SUBMITTED},
-    S.SUBMITTED: {S.RETURNED, S.VETTED_PASS, S.VETTED_FAIL},
-    S.RETURNED: {S.RESUBMITTED},
-    S.RESUBMITTED: {S.RETURNED, S.VETTED_PASS, S.VETTED_FAIL},
-    S.VETTED_PASS: {S.AT_COUNCIL, S.RETURNED},
-    S.AT_COUNCIL: {S.COUNCIL_PASSED, S.COUNCIL_REJECTED},
-    S.COUNCIL_PASSED: {S.DECIDED},
-}
-REASON_REQUIRED = {S.RETURNED, S.VETTED_FAIL, S.COUNCIL_REJECTED}
-UNIT_MOVES = {S.SUBMITTED, S.RESUBMITTED}
-RULE_STAGE = {S.SUBMITTED: STAGE_SUBMIT, S.RESUBMITTED: STAGE_RESUBMIT, S.VETTED_PASS: STAGE_VET}
-
-ROUND_TRANSITIONS = {
-    RoundStatus.OPEN: {RoundStatus.CLOSED},
-    RoundStatus.CLOSED: {RoundStatus.OPEN, RoundStatus.AT_COUNCIL},
-    RoundStatus.AT_COUNCIL: {RoundStatus.CLOSED, RoundStatus.DECIDED},
-}
+__all__ = [
+    "AWARD_FIELDS", "NOMINATION_FIELDS", "ROUND_FIELDS", "award_record_create", "award_record_delete", "award_record_update",
+    "document_add", "document_delete", "initiative_create", "lock_for_rules", "nomination_admin_save", "nomination_create",
+    "nomination_create_from_acclamation", "nomination_delete", "nomination_return", "nomination_submit", "nomination_transition",
+    "nomination_update", "nomination_vet", "nominations_bulk_transition", "round_create", "round_set_status", "round_update",
+    "submission_get_or_create", "submission_submit", "submission_update",
+]
 
 ROUND_FIELDS = ["name", "kind", "year", "reference_date", "deadline", "campaign", "note"]
 NOMINATION_FIELDS = ["person", "unit", "title", "form", "achievement_summary"]
-AWARD_FIELDS = ["person", "unit", "title", "form", "year", "kind", "decision_number", "decision_date", "issuer", "note"]
 
 
 # ---------------------------------------------------------------- helpers
-
-def _actor(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
 
 def _require_unit_scope(actor, unit):
     require_unit_scope(actor, unit, _("Bạn chỉ được lập hồ sơ đề nghị của đơn vị mình."))
 
 
-def lock_for_rules(nomination_round, submission=None):
-    """Serialise rule checks: the rounds of the year (R1 spans the year) in a fixed order, then the submission."""
-    list(NominationRound.objects.select_for_update().filter(year=nomination_round.year).order_by("pk").values_list("pk", flat=True))
-    if submission is not None and submission.pk:
-        list(UnitSubmission.objects.select_for_update().filter(pk=submission.pk).values_list("pk", flat=True))
-
-
-def _record_overrides(nomination, warnings, reason, actor):
-    reason = nfc_multiline(reason or "")
-    if not reason:
-        return
-    for v in warnings:
-        _override, created = RuleOverride.objects.get_or_create(
-            nomination=nomination, rule_id=v.rule_id, defaults={"reason": reason, "created_by": _actor(actor)})
-        if created:
-            audit_record(actor=actor, action=AuditAction.UPDATE, obj=nomination, changes={"vượt cảnh báo": [None, v.code]},
-                         reason=f"{v}\n{reason}")
+def _office_or_system(actor):
+    return actor is None or is_office_user(actor)
 
 
 # ---------------------------------------------------------------- rounds
@@ -124,17 +90,9 @@ def round_update(*, actor, nomination_round, **values):
 
 @transaction.atomic
 def round_set_status(*, actor, nomination_round, status, reason=""):
+    """A move of the round workflow (``workflows.ROUND_WORKFLOW``)."""
     require_office(actor)
-    nomination_round = NominationRound.objects.select_for_update().get(pk=nomination_round.pk)
-    old = nomination_round.status
-    if status not in ROUND_TRANSITIONS.get(old, set()):
-        raise ValidationError(_("Không chuyển được đợt đề nghị từ “%(a)s” sang “%(b)s”.")
-                              % {"a": RoundStatus(old).label, "b": RoundStatus(status).label})
-    nomination_round.status = status
-    nomination_round.save(update_fields=["status"])
-    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=nomination_round, from_state=old, to_state=status,
-                 reason=nfc_multiline(reason or ""))
-    return nomination_round
+    return ROUND_WORKFLOW.apply(nomination_round, actor=actor, to=status, reason=reason)
 
 
 # ---------------------------------------------------------------- unit submissions and documents
@@ -157,7 +115,7 @@ def submission_get_or_create(*, actor, nomination_round, unit):
 def submission_update(*, actor, submission, memo_number, memo_date):
     submission = UnitSubmission.objects.select_for_update().select_related("unit", "round").get(pk=submission.pk)
     _require_unit_scope(actor, submission.unit)
-    if submission.round.status != RoundStatus.OPEN and not (actor is None or actor.is_office):
+    if submission.round.status != RoundStatus.OPEN and not _office_or_system(actor):
         raise ValidationError(_("Đợt đề nghị đã đóng: không sửa tờ trình được nữa."))
     before = snapshot(submission, ["memo_number", "memo_date"])
     submission.memo_number = nfc(memo_number or "")
@@ -172,12 +130,12 @@ def submission_update(*, actor, submission, memo_number, memo_date):
 def document_add(*, actor, submission, kind, uploaded_file, nomination=None):
     submission = UnitSubmission.objects.select_related("unit", "round").get(pk=submission.pk)
     _require_unit_scope(actor, submission.unit)
-    if submission.round.status != RoundStatus.OPEN and not (actor is None or actor.is_office):
+    if submission.round.status != RoundStatus.OPEN and not _office_or_system(actor):
         raise ValidationError(_("Đợt đề nghị đã đóng: không bổ sung tài liệu được nữa."))
     validate_upload(uploaded_file)
     document = SubmissionDocument(submission=submission, nomination=nomination, kind=kind,
                                   original_name=nfc(os.path.basename(uploaded_file.name))[:255], size=uploaded_file.size,
-                                  uploaded_by=_actor(actor))
+                                  uploaded_by=stored_actor(actor))
     document.file = uploaded_file
     document.full_clean(exclude=["file"])
     document.save()
@@ -192,7 +150,7 @@ def document_delete(*, actor, document):
     draft or returned nomination, or a file of the submission (tờ trình, biên bản) before the list is sent."""
     document = SubmissionDocument.objects.select_related("submission__unit", "submission__round", "nomination").get(pk=document.pk)
     _require_unit_scope(actor, document.submission.unit)
-    if not (actor is None or actor.is_office):
+    if not _office_or_system(actor):
         if document.submission.round.status != RoundStatus.OPEN:
             raise ValidationError(_("Đợt đề nghị đã đóng: không xoá tài liệu được nữa."))
         if not document.unit_may_remove:
@@ -220,7 +178,8 @@ def nomination_create(*, actor, nomination_round, unit, person=None, subject_uni
                       achievement_summary="", initiatives=(), override_reason="", batch_rest=()):
     """Add a nomination to ``unit``'s submission in the round (created on first use).
 
-    ``batch_rest``: nominations of the same import still to be saved, so the rules judge the list as a whole.
+    ``batch_rest``: nominations of the same import still to be saved, so the rules judge the list as a whole;
+    ``override_reason``: goes past the warnings, which are recorded with it.
     """
     _require_unit_scope(actor, unit)
     lock_for_rules(nomination_round)
@@ -228,14 +187,12 @@ def nomination_create(*, actor, nomination_round, unit, person=None, subject_uni
     submission = _submission_for(nomination_round=nomination_round, unit=unit, actor=actor)
     initiatives = _check_initiatives(person, initiatives)
     nomination = Nomination(round=nomination_round, submission=submission, person=person, unit=subject_unit, title=title,
-                            form=form, achievement_summary=nfc_multiline(achievement_summary or ""), created_by=_actor(actor))
-    nomination._override_reason = nfc_multiline(override_reason or "")
-    nomination._batch_rest = list(batch_rest)
-    nomination.full_clean()
+                            form=form, achievement_summary=nfc_multiline(achievement_summary or ""), created_by=stored_actor(actor))
+    warnings = nomination.full_clean(rules=RuleContext(override_reason=nfc_multiline(override_reason or ""), batch=tuple(batch_rest)))
     nomination.save()
     nomination.initiatives.set(initiatives)
     audit_changes(actor=actor, obj=nomination, fields=NOMINATION_FIELDS)
-    _record_overrides(nomination, nomination._warnings, override_reason, actor)
+    record_overrides(nomination, warnings, override_reason, actor)
     return nomination
 
 
@@ -254,13 +211,11 @@ def nomination_update(*, actor, nomination, person=None, subject_unit=None, titl
     initiatives = _check_initiatives(person, initiatives)
     nomination.person, nomination.unit, nomination.title, nomination.form = person, subject_unit, title, form
     nomination.achievement_summary = nfc_multiline(achievement_summary or "")
-    nomination._override_reason = nfc_multiline(override_reason or "")
-    nomination._warnings = []
-    nomination.full_clean()
+    warnings = nomination.full_clean(rules=RuleContext(override_reason=nfc_multiline(override_reason or "")))
     nomination.save()
     nomination.initiatives.set(initiatives)
     audit_changes(actor=actor, obj=nomination, fields=NOMINATION_FIELDS, before=before)
-    _record_overrides(nomination, nomination._warnings, override_reason, actor)
+    record_overrides(nomination, warnings, override_reason, actor)
     return nomination
 
 
@@ -271,16 +226,14 @@ def nomination_admin_save(*, actor, nomination, override_reason=""):
     lock_for_rules(nomination.round, nomination.submission if nomination.submission_id else None)
     created = nomination.pk is None
     before = {} if created else snapshot(Nomination.objects.get(pk=nomination.pk), NOMINATION_FIELDS)
-    nomination._override_reason = nfc_multiline(override_reason or "")
-    nomination._warnings = []
     nomination.achievement_summary = nfc_multiline(nomination.achievement_summary or "")
     if created:
-        nomination.created_by = _actor(actor)
-    nomination.full_clean()
+        nomination.created_by = stored_actor(actor)
+    warnings = nomination.full_clean(rules=RuleContext(override_reason=nfc_multiline(override_reason or "")))
     nomination.save()
     audit_record(actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=nomination,
                  changes=diff(before, snapshot(nomination, NOMINATION_FIELDS)))
-    _record_overrides(nomination, nomination._warnings, override_reason, actor)
+    record_overrides(nomination, warnings, override_reason, actor)
     return nomination
 
 
@@ -301,66 +254,12 @@ def nomination_delete(*, actor, nomination):
 
 # ---------------------------------------------------------------- nominations: the workflow
 
-def _check_move(actor, nomination, to_state):
-    if to_state not in TRANSITIONS.get(nomination.state, set()):
-        raise ValidationError(_("%(n)s: không chuyển được từ “%(a)s” sang “%(b)s”.")
-                              % {"n": nomination, "a": S(nomination.state).label, "b": S(to_state).label})
-    if actor is None:
-        return
-    if to_state in UNIT_MOVES:
-        _require_unit_scope(actor, nomination.submission.unit)
-    else:
-        require_office(actor)
-
-
 def _transition_all(*, actor, nominations, to_state, reason="", override_reason="", decision=None):
-    """The one place where nomination states change: checks the move, the reason, the rules of the stage."""
+    """Moves of the nomination workflow (``workflows.NOMINATION_WORKFLOW``): all move, or none."""
     if not nominations:
         raise ValidationError(_("Chưa chọn đề nghị nào."))
-    lock_for_rules(nominations[0].round)
-    pks = [n.pk for n in nominations]
-    locked = {n.pk: n for n in Nomination.objects.select_for_update(of=("self",)).filter(pk__in=pks).select_related(
-        "round", "submission__unit", "person", "unit", "title", "form")}
-    nominations = [locked[pk] for pk in pks]
-    reason = nfc_multiline(reason or "")
-    for n in nominations:
-        _check_move(actor, n, to_state)
-    if to_state in REASON_REQUIRED and not reason:
-        raise ValidationError({"reason": _("Hãy ghi lý do.")})
-    if to_state in UNIT_MOVES:
-        closed = [n for n in nominations if n.round.status != RoundStatus.OPEN]
-        if closed:
-            raise ValidationError(_("Đợt đề nghị “%(round)s” không còn nhận hồ sơ.") % {"round": closed[0].round})
-    warnings = {}
-    stage = RULE_STAGE.get(to_state)
-    if stage:
-        override_reason = nfc_multiline(override_reason or "")
-        overridden = {}
-        for n_pk, code in RuleOverride.objects.filter(nomination_id__in=pks).values_list("nomination_id", "rule__code"):
-            overridden.setdefault(n_pk, set()).add(code)
-        errors = []
-        for n, violations in zip(nominations, evaluate(nominations, stage=stage), strict=True):
-            errors += [f"{n.subject} – {n.award}: {message}"
-                       for message in errors_of(violations, None if override_reason else overridden.get(n.pk, set()))]
-            warnings[n.pk] = [v for v in violations if not v.blocking]
-        if errors:
-            raise ValidationError(errors, code="rule")
-    if to_state == S.DECIDED and not (decision and decision.get("decision_number") and decision.get("decision_date")):
-        raise ValidationError(_("Hãy ghi số và ngày quyết định khen thưởng."))
-    for n in nominations:
-        from_state = n.state
-        n.state = to_state
-        if to_state in REASON_REQUIRED:
-            n.last_reason = reason
-        n.full_clean()
-        n.save(update_fields=["state", "last_reason", "updated_at"])
-        audit_record(actor=actor, action=AuditAction.TRANSITION, obj=n, from_state=from_state, to_state=to_state, reason=reason)
-        if warnings.get(n.pk):
-            _record_overrides(n, warnings[n.pk], override_reason, actor)
-        if to_state == S.DECIDED:
-            award_record_create(actor=actor, person=n.person, unit=n.unit, title=n.title, form=n.form, year=n.round.year,
-                                kind=n.round.kind, nomination=n, **decision)
-    return nominations
+    return NOMINATION_WORKFLOW.apply_many(nominations, actor=actor, to=to_state, reason=reason, override_reason=override_reason,
+                                          decision=decision)
 
 
 @transaction.atomic
@@ -408,68 +307,14 @@ def submission_submit(*, actor, submission, override_reason=""):
         sent += _transition_all(actor=actor, nominations=returned, to_state=S.RESUBMITTED, override_reason=override_reason)
     submission = UnitSubmission.objects.select_for_update().get(pk=submission.pk)
     submission.submitted_at = timezone.now()
-    submission.submitted_by = _actor(actor)
+    submission.submitted_by = stored_actor(actor)
     submission.save(update_fields=["submitted_at", "submitted_by"])
     audit_record(actor=actor, action=AuditAction.TRANSITION, obj=submission, to_state="submitted",
                  reason=_("Gửi %(n)s đề nghị") % {"n": len(sent)})
     return sent
 
 
-# ---------------------------------------------------------------- award history and initiatives
-
-@transaction.atomic
-def award_record_create(*, actor, year, kind=AwardType.ANNUAL, person=None, unit=None, title=None, form=None, decision_number="",
-                        decision_date=None, issuer="", note="", nomination=None):
-    require_office(actor)
-    record = AwardRecord(person=person, unit=unit, title=title, form=form, year=year, kind=kind,
-                         decision_number=nfc(decision_number or ""), decision_date=decision_date, issuer=nfc(issuer or ""),
-                         note=nfc_multiline(note or ""), nomination=nomination)
-    record.full_clean()
-    record.save()
-    audit_changes(actor=actor, obj=record, fields=AWARD_FIELDS)
-    return record
-
-
-@transaction.atomic
-def award_record_update(*, actor, record, **values):
-    require_office(actor)
-    record = AwardRecord.objects.select_for_update().get(pk=record.pk)
-    before = snapshot(record, AWARD_FIELDS)
-    for name in AWARD_FIELDS:
-        if name in values:
-            value = values[name]
-            if name in ("decision_number", "issuer"):
-                value = nfc(value or "")
-            elif name == "note":
-                value = nfc_multiline(value or "")
-            setattr(record, name, value)
-    record.full_clean()
-    record.save()
-    audit_changes(actor=actor, obj=record, fields=AWARD_FIELDS, before=before)
-    return record
-
-
-@transaction.atomic
-def award_record_delete(*, actor, record, reason):
-    require_office(actor)
-    if not nfc_multiline(reason or ""):
-        raise ValidationError({"reason": _("Hãy ghi lý do xoá.")})
-    if record.nomination_id:
-        raise ValidationError(_("Khen thưởng này sinh ra từ một quyết định trong hệ thống: không xoá được."))
-    audit_record(actor=actor, action=AuditAction.DELETE, obj=record, changes=diff(snapshot(record, AWARD_FIELDS), {
-        k: None for k in AWARD_FIELDS}), reason=nfc_multiline(reason))
-    record.delete()
-
-
-@transaction.atomic
-def initiative_create(*, actor, person, title, year, kind, scope, recognised_on=None, decision_number=""):
-    require_office(actor)
-    initiative = Initiative(person=person, title=nfc(title), year=year, kind=kind, scope=scope, recognised_on=recognised_on,
-                            decision_number=nfc(decision_number or ""))
-    initiative.full_clean()
-    initiative.save()
-    audit_changes(actor=actor, obj=initiative, fields=["person", "title", "year", "kind", "scope"])
-    return initiative
+# ---------------------------------------------------------------- award history and initiatives (writes in award_history.py)
 
 
 DOCUMENT_KINDS_PER_NOMINEE = {DocumentKind.ACHIEVEMENT_REPORT, DocumentKind.INITIATIVE}
@@ -481,10 +326,6 @@ DOCUMENT_KINDS_PER_NOMINEE = {DocumentKind.ACHIEVEMENT_REPORT, DocumentKind.INIT
 def nomination_create_from_acclamation(*, actor, acclamation, nomination_round):
     """Turn a cluster's acclamation (Cờ thi đua / Bằng khen proposed for the leading unit) into a
     nomination of that unit in ``nomination_round``, and mark the acclamation as nominated."""
-    from movements.enums import AcclamationState
-    from movements.models import ClusterAcclamation
-    from movements.services import acclamation_mark_nominated
-
     require_office(actor)
     acclamation = ClusterAcclamation.objects.select_for_update(of=("self",)).select_related("cluster", "unit", "title", "form").get(
         pk=acclamation.pk)

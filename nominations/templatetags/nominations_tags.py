@@ -1,5 +1,8 @@
+import json
+
 from django import template
 
+from nominations.enums import NominationState, RoundStatus
 from nominations.selectors import awards_for_subject
 
 register = template.Library()
@@ -18,8 +21,6 @@ def severity_class(violation):
 
 @register.filter
 def state_label(value):
-    from nominations.enums import NominationState, RoundStatus
-
     for choices in (NominationState, RoundStatus):
         if value in choices.values:
             return choices(value).label
@@ -28,8 +29,6 @@ def state_label(value):
 
 @register.filter
 def as_json(value):
-    import json
-
     return json.dumps(value, ensure_ascii=False)
 
 

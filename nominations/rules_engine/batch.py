@@ -1,0 +1,144 @@
+"""The batch being checked: the pending nominations and the data the validators share, each loaded once
+with an aggregate query (positions around the reference dates, discipline records, award names), so the
+number of queries does not grow with the number of nominations."""
+
+from collections import defaultdict
+
+from django.db.models import Q
+from django.utils import timezone
+
+from movements.api import DisciplineKind, DisciplineRecord, PositionAssignment
+
+from ..catalogues import CommendationForm, EmulationTitle
+from ..enums import NominationState
+from .rule import Rule
+
+
+def _covers(start, end, date):
+    return start <= date and (end is None or date <= end)
+
+
+class Batch:
+    """The pending nominations and the data the validators share, each loaded once."""
+
+    def __init__(self, pending, *, stage, rules, today=None):
+        self.items = list(pending)
+        self.stage = stage
+        self.rules = rules
+        self.today = today or timezone.localdate()
+        self.pending_pks = [n.pk for n in self.items if n.pk]
+        self._cache = {}
+
+    # -- plain attributes of a pending nomination (objects already attached: no query)
+    @staticmethod
+    def ref(n):
+        return n.round.reference_date
+
+    @staticmethod
+    def year(n):
+        return n.round.year
+
+    @staticmethod
+    def proposing_unit(n):
+        return n.submission.unit
+
+    @staticmethod
+    def subject_key(n):
+        return ("p", n.person_id) if n.person_id else ("u", n.unit_id)
+
+    @staticmethod
+    def award_key(n):
+        return ("t", n.title_id) if n.title_id else ("f", n.form_id)
+
+    @staticmethod
+    def award_code(n):
+        award = n.title if n.title_id else n.form
+        return award.code if award else ""
+
+    def _once(self, key, loader):
+        if key not in self._cache:
+            self._cache[key] = loader()
+        return self._cache[key]
+
+    def existing(self):
+        """Nominations outside the batch that count (not refused).
+
+        The table is reached through the class of the nominations given: the engine sits below the module that
+        defines the model (whose validation calls the engine), so it never imports it."""
+        nomination_model = type(self.items[0])
+        return nomination_model._default_manager.filter(state__in=NominationState.counted()).exclude(pk__in=self.pending_pks)
+
+    def rule_params(self, code, date):
+        for rule in self.rules:
+            if rule.code == code and rule.applies_on(date):
+                return rule.parameters
+        return None
+
+    # -- positions (leadership, heads, members) around the reference dates: one query
+    def positions(self):
+        def load():
+            persons = {n.person_id for n in self.items if n.person_id}
+            units = {n.unit_id for n in self.items if n.unit_id}
+            if not persons and not units:
+                return []
+            dates = [self.ref(n) for n in self.items]
+            return list(
+                PositionAssignment.objects.filter(Q(person_id__in=persons) | Q(unit_id__in=units))
+                .filter(start_date__lte=max(dates)).filter(Q(end_date__isnull=True) | Q(end_date__gte=min(dates)))
+                .select_related("person", "unit")
+            )
+        return self._once("positions", load)
+
+    def _positions_by(self, attr):
+        def load():
+            grouped = defaultdict(list)
+            for a in self.positions():
+                grouped[getattr(a, attr)].append(a)
+            return grouped
+        return self._once(f"positions_by_{attr}", load)
+
+    def is_leader(self, n):
+        ref = self.ref(n)
+        return any(a.is_leadership and _covers(a.start_date, a.end_date, ref) for a in self._positions_by("person_id")[n.person_id])
+
+    def head_of(self, unit_id, date):
+        for a in self._positions_by("unit_id")[unit_id]:
+            if a.is_head and _covers(a.start_date, a.end_date, date):
+                return a
+        return None
+
+    def headed_by(self, person_id, date):
+        return [a for a in self._positions_by("person_id")[person_id] if a.is_head and _covers(a.start_date, a.end_date, date)]
+
+    def members(self, unit_id, date):
+        return sorted({a.person_id for a in self._positions_by("unit_id")[unit_id] if _covers(a.start_date, a.end_date, date)})
+
+    # -- discipline and hold records of the subjects: one query
+    def disciplines(self):
+        def load():
+            persons = {n.person_id for n in self.items if n.person_id}
+            units = {n.unit_id for n in self.items if n.unit_id}
+            grouped = defaultdict(list)
+            for d in DisciplineRecord.objects.filter(Q(person_id__in=persons) | Q(unit_id__in=units)).order_by("start_date"):
+                grouped[("p", d.person_id) if d.person_id else ("u", d.unit_id)].append(d)
+            return grouped
+        return self._once("disciplines", load)
+
+    def discipline_cut_year(self, n):
+        """After a discipline, achievements count only from its end: years up to the end's year are out."""
+        ref = self.ref(n)
+        ends = [d.end_date for d in self.disciplines()[self.subject_key(n)]
+                if d.kind in DisciplineKind.disciplines() and d.end_date and d.end_date < ref]
+        return max(ends) if ends else None
+
+    def award_names(self):
+        def load():
+            names = dict(EmulationTitle.objects.values_list("code", "name"))
+            names.update(CommendationForm.objects.values_list("code", "name"))
+            return names
+        return self._once("award_names", load)
+
+
+def load_rules():
+    """The active rule rows, in the order they are checked."""
+    return list(Rule.objects.filter(active=True).order_by("sort_order", "code", "-effective_from"))

@@ -1,0 +1,67 @@
+"""R5: one achievement, one award (no second nomination of the same subject and award in the year, nor of
+what was already awarded; a person proposed by two units is a warning)."""
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from ..enums import AwardType, RuleSeverity
+from ..models.awards import AwardRecord
+from .registry import STAGE_AUDIT, STAGE_ENTRY, STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, register, violation
+
+
+@register("R5", stages=(STAGE_ENTRY, STAGE_SUBMIT, STAGE_RESUBMIT, STAGE_VET, STAGE_AUDIT))
+def one_achievement(rule, batch, idx):
+    """Một thành tích chỉ khen một lần: không đề nghị trùng đối tượng và danh hiệu/hình thức trong
+    cùng năm (cùng loại đợt; đột xuất: cùng đợt), kể cả đã có quyết định. Một cá nhân được hai đơn vị
+    đề nghị trong năm bị cảnh báo (``cross_unit_severity``)."""
+    p = rule.parameters
+    cross_severity = p.get("cross_unit_severity", RuleSeverity.WARNING)
+    items = [(i, batch.items[i]) for i in idx]
+    persons = {n.person_id for _i, n in items if n.person_id}
+    units = {n.unit_id for _i, n in items if n.unit_id}
+    years = {batch.year(n) for _i, n in items}
+    who = Q(person_id__in=persons) | Q(unit_id__in=units)
+
+    def key(subject, award, year, kind, round_id):
+        return subject, award, year, kind, round_id if kind == AwardType.AD_HOC else None
+
+    taken = {}
+    for row in batch.existing().filter(who, round__year__in=years).values(
+            "person_id", "unit_id", "title_id", "form_id", "round_id", "round__year", "round__kind", "round__name",
+            "submission__unit_id", "submission__unit__name"):
+        subject = ("p", row["person_id"]) if row["person_id"] else ("u", row["unit_id"])
+        award = ("t", row["title_id"]) if row["title_id"] else ("f", row["form_id"])
+        taken.setdefault(key(subject, award, row["round__year"], row["round__kind"], row["round_id"]),
+                         _("đã có đề nghị trong đợt “%(round)s”") % {"round": row["round__name"]})
+        if row["person_id"]:
+            taken.setdefault(("unit", row["person_id"], row["round__year"]), []).append(
+                (row["submission__unit_id"], row["submission__unit__name"]))
+    for row in AwardRecord.objects.filter(who, year__in=years).values(
+            "person_id", "unit_id", "title_id", "form_id", "year", "kind", "decision_number"):
+        subject = ("p", row["person_id"]) if row["person_id"] else ("u", row["unit_id"])
+        award = ("t", row["title_id"]) if row["title_id"] else ("f", row["form_id"])
+        text = (_("đã được khen thưởng (Quyết định số %(number)s)") % {"number": row["decision_number"]}
+                if row["decision_number"] else _("đã được khen thưởng"))
+        taken.setdefault(key(subject, award, row["year"], row["kind"], None), text)
+    out = []
+    for i, n in items:
+        year = batch.year(n)
+        k = key(batch.subject_key(n), batch.award_key(n), year, n.round.kind, n.round_id or id(n.round))
+        award = n.title if n.title_id else n.form
+        if k in taken:
+            out.append((i, violation(rule, _("%(subject)s %(what)s “%(award)s” năm %(year)s: một thành tích chỉ khen thưởng một lần")
+                                      % {"subject": n.subject, "what": taken[k], "award": award, "year": year})))
+        else:
+            taken[k] = _("đã có trong danh sách này")
+        if n.person_id:
+            unit = batch.proposing_unit(n)
+            others = taken.setdefault(("unit", n.person_id, year), [])
+            other_names = sorted({name for uid, name in others if uid != unit.pk})
+            if other_names:
+                out.append((i, violation(rule, _("%(subject)s cũng được %(units)s đề nghị trong năm %(year)s: kiểm tra để không khen "
+                                                  "hai lần cho một thành tích")
+                                          % {"subject": n.subject, "units": ", ".join(other_names), "year": year},
+                                          severity=cross_severity)))
+            others.append((unit.pk, unit.name))
+    return out
+

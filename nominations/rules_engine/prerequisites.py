@@ -1,0 +1,228 @@
+"""R4 (prerequisites of each title or form: ratings, earlier awards, initiatives, members' results) with
+R7 (ad hoc and thematic awards do not count), over the subjects' history loaded once."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from movements.api import PerformanceRating, Rating
+
+from ..enums import AwardType
+from ..models.awards import AwardRecord, Initiative
+from .registry import STAGE_AUDIT, STAGE_ENTRY, STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, fmt_date, fmt_pct, fmt_share, register, violation
+
+
+def _rating_label(value):
+    return Rating(value).label if value in Rating.values else value
+
+
+class _History:
+    """Ratings, merit awards, concurrent nominations and initiatives of the subjects, by year."""
+
+    def __init__(self, batch, items, excluded_kinds, span):
+        self.batch = batch
+        lo, hi = span
+        persons = {n.person_id for n in items if n.person_id}
+        units = {n.unit_id for n in items if n.unit_id}
+        self.members = {}
+        for n in items:
+            if n.unit_id:
+                self.members[(n.unit_id, batch.ref(n))] = batch.members(n.unit_id, batch.ref(n))
+                persons.update(self.members[(n.unit_id, batch.ref(n))])
+        who = Q(person_id__in=persons) | Q(unit_id__in=units)
+        self.ratings = {}
+        for person_id, unit_id, year, rating in PerformanceRating.objects.filter(who, year__gte=lo, year__lte=hi).values_list(
+                "person_id", "unit_id", "year", "rating"):
+            self.ratings[(("p", person_id) if person_id else ("u", unit_id), year)] = rating
+        self.awards = defaultdict(set)  # (subject, code) → years
+        for person_id, unit_id, year, kind, tcode, fcode, tmerit, fmerit in AwardRecord.objects.filter(
+                who, year__gte=lo, year__lte=hi).values_list("person_id", "unit_id", "year", "kind", "title__code", "form__code",
+                                                             "title__counts_as_merit", "form__counts_as_merit"):
+            if kind in excluded_kinds or not (tmerit if tcode else fmerit):
+                continue
+            self.awards[(("p", person_id) if person_id else ("u", unit_id), tcode or fcode)].add(year)
+        # Nominations of the same year count as "this year's" title (LĐTT proposed with CSTĐCS, members' LĐTT…).
+        self.concurrent = defaultdict(set)
+        years = {batch.year(n) for n in items}
+        kinds = [k for k in AwardType.values if k not in excluded_kinds]
+        for person_id, unit_id, year, tcode, fcode in batch.existing().filter(who, round__year__in=years, round__kind__in=kinds).values_list(
+                "person_id", "unit_id", "round__year", "title__code", "form__code"):
+            self.concurrent[(("p", person_id) if person_id else ("u", unit_id), tcode or fcode)].add(year)
+        for n in batch.items:
+            if n.round.kind in kinds:
+                self.concurrent[(batch.subject_key(n), batch.award_code(n))].add(batch.year(n))
+        self.initiatives = defaultdict(list)
+        for person_id, year, scope in Initiative.objects.filter(person_id__in=persons, year__gte=lo, year__lte=hi).values_list(
+                "person_id", "year", "scope"):
+            self.initiatives[("p", person_id)].append((year, scope))
+
+    def has_award(self, subject, code, year, *, self_item=None):
+        if year in self.awards[(subject, code)]:
+            return True
+        if year in self.concurrent[(subject, code)]:
+            # the nomination being checked does not prove itself
+            return not (self_item is not None and self.batch.subject_key(self_item) == subject
+                        and self.batch.award_code(self_item) == code and self._only_self(subject, code, year, self_item))
+        return False
+
+    def _only_self(self, subject, code, year, item):
+        others = [n for n in self.batch.items if n is not item and self.batch.subject_key(n) == subject
+                  and self.batch.award_code(n) == code and self.batch.year(n) == year]
+        return not others
+
+    def rating(self, subject, year):
+        return self.ratings.get((subject, year))
+
+
+def _rank(value):
+    return Rating.rank(value) if value in Rating.values else 0
+
+
+def _person_prerequisites(batch, hist, n, crit, names, cut):
+    subject, year = batch.subject_key(n), batch.year(n)
+    problems = []
+    if cut and year <= cut.year:
+        return [_("thành tích năm %(year)s không được tính vì kỷ luật đến %(date)s") % {"year": year, "date": fmt_date(cut)}]
+    rating = hist.rating(subject, year)
+    if "min_rating" in crit:
+        if rating is None:
+            problems.append(_("chưa có xếp loại chất lượng năm %(year)s") % {"year": year})
+        elif _rank(rating) < _rank(crit["min_rating"]):
+            problems.append(_("xếp loại năm %(year)s là “%(r)s”, cần từ “%(min)s” trở lên")
+                            % {"year": year, "r": _rating_label(rating), "min": _rating_label(crit["min_rating"])})
+    if "one_of" in crit:
+        alt = crit["one_of"]
+        ok = bool(alt.get("rating")) and rating == alt["rating"]
+        if alt.get("initiative_in_year"):
+            ok = ok or any(y == year for y, _s in hist.initiatives[subject])
+        if not ok:
+            problems.append(_("cần xếp loại “%(r)s” năm %(year)s hoặc có sáng kiến, đề tài được công nhận, nghiệm thu trong năm %(year)s")
+                            % {"r": _rating_label(alt.get("rating", "HTXSNV")), "year": year})
+    windows = [[year]]
+    if "consecutive_any" in crit:
+        options = crit["consecutive_any"]
+        span = max(o["years"] for o in options)
+        windows = []
+        for option in options:
+            size = option["years"]
+            for end in (year, year - 1):
+                window = list(range(end - size + 1, end + 1))
+                if cut and window[0] <= cut.year:
+                    continue
+                if "award" in option:
+                    ok = all(hist.has_award(subject, option["award"], y, self_item=n) for y in window)
+                else:
+                    ok = all(hist.rating(subject, y) == option["rating"] for y in window)
+                if ok:
+                    windows.append(window)
+        if not windows:
+            wanted, facts = [], []
+            for option in options:
+                if "award" in option:
+                    what = names.get(option["award"], option["award"])
+                    got = [y for y in range(year - span - 1, year + 1)
+                           if hist.has_award(subject, option["award"], y, self_item=n) and not (cut and y <= cut.year)]
+                else:
+                    what = _rating_label(option["rating"])
+                    got = [y for y in range(year - span - 1, year + 1)
+                           if hist.rating(subject, y) == option["rating"] and not (cut and y <= cut.year)]
+                wanted.append(_("%(n)s năm liên tục đạt “%(what)s”") % {"n": option["years"], "what": what})
+                facts.append(_("%(what)s: %(years)s") % {"what": what, "years": ", ".join(map(str, got)) or _("chưa có năm nào")})
+            problems.append(_("cần %(wanted)s, kết thúc năm %(prev)s hoặc %(year)s (%(facts)s)")
+                            % {"wanted": _(" hoặc ").join(wanted), "prev": year - 1, "year": year, "facts": "; ".join(facts)})
+            windows = [list(range(year - span + 1, year + 1))]
+    if "initiatives_in_window" in crit:
+        need = crit["initiatives_in_window"]
+        wanted_scope = need.get("scope")
+        counts = [sum(1 for y, scope in hist.initiatives[subject] if y in window and (not wanted_scope or scope == wanted_scope))
+                  for window in windows]
+        if max(counts) < need["count"]:
+            best = windows[counts.index(max(counts))]
+            period = str(best[0]) if len(best) == 1 else f"{best[0]}–{best[-1]}"
+            scope_text = _(" có phạm vi ảnh hưởng cấp tỉnh") if wanted_scope == "province" else ""
+            problems.append(_("cần ít nhất %(need)s sáng kiến, đề tài%(scope)s trong %(period)s: có %(got)s")
+                            % {"need": need["count"], "scope": scope_text, "period": period, "got": max(counts)})
+    return problems
+
+
+def _unit_prerequisites(batch, hist, n, crit, names):
+    subject, year = batch.subject_key(n), batch.year(n)
+    problems = []
+    if "min_rating" in crit:
+        rating = hist.rating(subject, year)
+        if rating is None:
+            problems.append(_("tập thể chưa có xếp loại chất lượng năm %(year)s") % {"year": year})
+        elif _rank(rating) < _rank(crit["min_rating"]):
+            problems.append(_("tập thể xếp loại năm %(year)s là “%(r)s”, cần từ “%(min)s” trở lên")
+                            % {"year": year, "r": _rating_label(rating), "min": _rating_label(crit["min_rating"])})
+    members = hist.members.get((n.unit_id, batch.ref(n)), [])
+    if any(k in crit for k in ("members_min_rating", "members_award_share", "members_award_count")) and not members:
+        return [*problems, _("tập thể chưa có thành viên vào ngày xét")]
+    total = len(members)
+    if "members_min_rating" in crit:
+        below = sum(1 for m in members if _rank(hist.rating(("p", m), year)) < _rank(crit["members_min_rating"]))
+        if below:
+            problems.append(_("%(k)s/%(n)s thành viên chưa đạt từ “%(min)s” trở lên năm %(year)s (cần 100%%)")
+                            % {"k": below, "n": total, "min": _rating_label(crit["members_min_rating"]), "year": year})
+    if "members_award_share" in crit:
+        rule = crit["members_award_share"]
+        share = Decimal(str(rule["min_share"]))
+        got = sum(1 for m in members if hist.has_award(("p", m), rule["award"], year))
+        strict = rule.get("more_than", False)
+        ok = (Decimal(got) > share * total) if strict else (Decimal(got) >= share * total)
+        if not ok:
+            problems.append(_("%(k)s/%(n)s thành viên đạt “%(what)s” năm %(year)s (%(pct)s%%), cần %(cmp)s %(min)s%%")
+                            % {"k": got, "n": total, "what": names.get(rule["award"], rule["award"]), "year": year,
+                               "pct": fmt_pct(got, total), "cmp": _("trên") if strict else _("từ"), "min": fmt_share(share)})
+    if "members_award_count" in crit:
+        rule = crit["members_award_count"]
+        got = sum(1 for m in members if hist.has_award(("p", m), rule["award"], year))
+        if got < rule["min"]:
+            problems.append(_("cần ít nhất %(min)s thành viên đạt “%(what)s” năm %(year)s: có %(k)s")
+                            % {"min": rule["min"], "what": names.get(rule["award"], rule["award"]), "year": year, "k": got})
+    return problems
+
+
+@register("R4", stages=(STAGE_ENTRY, STAGE_SUBMIT, STAGE_RESUBMIT, STAGE_VET, STAGE_AUDIT))
+def prerequisites(rule, batch, idx):
+    """Điều kiện theo lịch sử xếp loại, khen thưởng, sáng kiến của từng danh hiệu/hình thức (tham số
+    theo mã). Khen thưởng đột xuất, chuyên đề không được tính (R7); sau kỷ luật chỉ tính thành tích
+    từ khi hết thời hạn kỷ luật (R6)."""
+    targets = []
+    for i in idx:
+        n = batch.items[i]
+        crit = rule.parameters.get(batch.award_code(n))
+        if not crit:
+            continue
+        wants = crit.get("subject")
+        if wants and wants != ("person" if n.person_id else "unit"):
+            continue
+        targets.append((i, n, crit))
+    if not targets:
+        return []
+    r7 = batch.rule_params("R7", batch.ref(targets[0][1])) or {}
+    excluded = r7.get("excluded_kinds", [])
+    years = [batch.year(n) for _i, n, _c in targets]
+    hist = _History(batch, [n for _i, n, _c in targets], excluded, (min(years) - 6, max(years)))
+    names = batch.award_names()
+    out = []
+    for i, n, crit in targets:
+        if n.person_id:
+            problems = _person_prerequisites(batch, hist, n, crit, names, batch.discipline_cut_year(n))
+        else:
+            problems = _unit_prerequisites(batch, hist, n, crit, names)
+        if problems:
+            award = names.get(batch.award_code(n), batch.award_code(n))
+            out.append((i, violation(rule, _("%(subject)s chưa đủ điều kiện “%(award)s”: %(problems)s")
+                                      % {"subject": n.subject, "award": award, "problems": "; ".join(problems)})))
+    return out
+
+
+@register("R7", stages=())
+def thematic_and_ad_hoc_do_not_count(rule, batch, idx):
+    """Kết quả khen thưởng đột xuất, chuyên đề không làm căn cứ đề nghị khen thưởng công trạng:
+    các loại trong ``excluded_kinds`` không được R4 tính (quy định này không tự báo vi phạm)."""
+    return []
+

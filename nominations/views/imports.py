@@ -1,0 +1,134 @@
+"""Excel imports in two phases (preview, then confirm): a unit's nomination list, past years' awards."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tdkt.shortcuts import require_perm
+
+from ..forms import (
+    ImportConfirmForm,
+    ImportForm,
+)
+from ..importers import AwardHistoryImporter, NominationImporter
+from .common import round_and_unit, xlsx_download
+
+
+def _import_dir(user):
+    path = Path(settings.MEDIA_ROOT) / "imports" / str(user.pk)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _drop_pending_imports(request):
+    """One pending import per user: a new upload removes the earlier ones (files and session tokens)."""
+    for path in _import_dir(request.user).glob("*.xlsx"):
+        path.unlink(missing_ok=True)
+    if request.session.get("imports"):
+        request.session["imports"] = {}
+        request.session.modified = True
+
+
+def _stash(request, uploaded):
+    token = uuid.uuid4().hex
+    with open(_import_dir(request.user) / f"{token}.xlsx", "wb") as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+    request.session.setdefault("imports", {})[token] = uploaded.name
+    request.session.modified = True
+    return token
+
+
+def _stashed(request, token):
+    path = _import_dir(request.user) / f"{token}.xlsx"
+    if not path.exists() or token not in request.session.get("imports", {}):
+        return None, None
+    return path, request.session["imports"][token]
+
+
+def _import_page(request, *, importer, template_url, back, title, save, intro):
+    form = ImportForm(request.POST or None, request.FILES or None) if "token" not in request.POST else ImportForm()
+    confirm_form, preview, token = None, None, None
+    if request.method == "POST" and "token" in request.POST:
+        confirm_form = ImportConfirmForm(request.POST)
+        if confirm_form.is_valid():
+            token = confirm_form.cleaned_data["token"]
+            path, name = _stashed(request, token)
+            if path is None:
+                messages.error(request, _("Phiên nhập đã hết hạn: hãy tải tệp lên lại."))
+                return redirect(request.path)
+            with open(path, "rb") as handle:
+                try:
+                    created = save(File(handle, name=name), confirm_form.cleaned_data["override_reason"])
+                except ValidationError as exc:
+                    handle.seek(0)
+                    preview = importer.preview(File(handle, name=name))
+                    if preview.ok:
+                        confirm_form.add_error(None, exc.messages)
+                else:
+                    path.unlink(missing_ok=True)
+                    request.session["imports"].pop(token, None)
+                    request.session.modified = True
+                    messages.success(request, _("Đã nhập %(n)s dòng từ “%(name)s”.") % {"n": len(created), "name": name})
+                    return redirect(back)
+    elif request.method == "POST" and form.is_valid():
+        _drop_pending_imports(request)
+        uploaded = form.cleaned_data["file"]
+        preview = importer.preview(uploaded)
+        if preview.ok:
+            token = _stash(request, uploaded)
+            confirm_form = ImportConfirmForm(initial={"token": token})
+    return render(request, "nominations/import.html", {
+        "form": form, "confirm_form": confirm_form, "preview": preview, "columns": importer.columns, "template_url": template_url,
+        "back": back, "title": title, "intro": intro})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_import(request, pk, unit_pk):
+    nomination_round, unit, _submission = round_and_unit(request, pk, unit_pk)
+    require_perm(request.user, "nominations.add_nomination", unit)
+    importer = NominationImporter(nomination_round=nomination_round, unit=unit)
+    return _import_page(
+        request, importer=importer, template_url=reverse("nominations:nomination_import_template", args=[pk, unit_pk]),
+        back=reverse("nominations:submission_detail", args=[pk, unit_pk]),
+        title=_("Nhập danh sách đề nghị từ Excel: %(unit)s") % {"unit": unit},
+        intro=_("Mỗi dòng được kiểm tra (khớp cá nhân theo họ tên và ngày sinh, danh hiệu, các quy định) trước khi lưu. Chỉ khi mọi "
+                "dòng hợp lệ, bấm “Xác nhận nhập” để lưu tất cả cùng lúc."),
+        save=lambda f, reason: importer.save(f, actor=request.user, override_reason=reason))
+
+
+@login_required
+def nomination_import_template(request, pk, unit_pk):
+    nomination_round, unit, _submission = round_and_unit(request, pk, unit_pk)
+    importer = NominationImporter(nomination_round=nomination_round, unit=unit)
+    return xlsx_download(importer.template(importer.sample_row()), f"mau-de-nghi-{unit.short_code}.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def award_import(request):
+    require_perm(request.user, "nominations.manage_award")
+    importer = AwardHistoryImporter()
+    return _import_page(
+        request, importer=importer, template_url=reverse("nominations:award_import_template"),
+        back=reverse("nominations:award_list"), title=_("Nhập lịch sử khen thưởng các năm trước"),
+        intro=_("Để các điều kiện (3 năm liên tục Chiến sĩ thi đua cơ sở…) được kiểm tra ngay từ đầu, hãy nhập khen thưởng các năm "
+                "trước. Mọi dòng hợp lệ mới lưu, và lưu cùng lúc."),
+        save=lambda f, reason: importer.save(f, actor=request.user))
+
+
+@login_required
+def award_import_template(request):
+    require_perm(request.user, "nominations.manage_award")
+    importer = AwardHistoryImporter()
+    return xlsx_download(importer.template(importer.sample_row()), "mau-lich-su-khen-thuong.xlsx")

@@ -1,0 +1,177 @@
+"""Nominations: the list and its export, a nomination's page with its workflow buttons, the form, the moves."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tdkt.audit import audit_events_for
+from tdkt.shortcuts import apply_service_errors, paginate, require_perm
+
+from .. import selectors, services
+from ..enums import NominationState, SubjectKind
+from ..forms import (
+    DecisionForm,
+    NominationFilter,
+    NominationForm,
+    ReasonForm,
+    award_value,
+)
+from ..models import AwardRecord, Nomination, UnitSubmission
+from ..selectors import PERSONS_FIRST
+from ..workflows import NOMINATION_WORKFLOW, REASON_STATES
+from .common import export, nomination_or_404, round_and_unit
+
+
+@login_required
+def nomination_list(request):
+    user = request.user
+    nomination_filter = NominationFilter(request.GET or None, queryset=selectors.nominations_visible_to(user),
+                                         units=selectors.units_for_submission(user))
+    qs = nomination_filter.qs.order_by("-round__year", "-round_id", "submission__unit__sort_order", PERSONS_FIRST, "id")
+    template = "nominations/nomination_list.html#results" if request.htmx else "nominations/nomination_list.html"
+    return render(request, template, {"filter": nomination_filter, "page": paginate(request, qs),
+                                      "query": request.GET.urlencode()})
+
+
+@login_required
+def nomination_export(request):
+    require_perm(request.user, "nominations.export_nomination")
+    return export(request, "nominations.list")
+
+
+@login_required
+def nomination_detail(request, pk):
+    nomination = nomination_or_404(request, pk)
+    user = request.user
+    bonus_on = timezone.localdate()
+    if nomination.state == NominationState.DECIDED:
+        record = AwardRecord.objects.filter(nomination=nomination).only("decision_date").first()
+        if record is not None and record.decision_date:
+            bonus_on = record.decision_date  # the base salary in force on the decision date, not today's
+    bonus = selectors.bonus_amount(nomination.award, subject_kind=SubjectKind.PERSON if nomination.person_id else SubjectKind.UNIT,
+                                   on=bonus_on)
+    return render(request, "nominations/nomination_detail.html", {
+        "n": nomination, "bonus": bonus, "bonus_on": bonus_on, "decided": nomination.state == NominationState.DECIDED, "violations": selectors.violations_for([nomination])[nomination.pk], "moves": NOMINATION_WORKFLOW.available(user, nomination), "show_reason": nomination.state in REASON_STATES,
+        "events": audit_events_for(nomination).filter(action__in=["create", "transition", "update"])[:50],
+        "overrides": nomination.overrides.select_related("rule", "created_by"),
+        "documents": selectors.documents_visible_to(user).filter(nomination=nomination), "initiatives": nomination.initiatives.all(),
+        "can_change": user.has_perm("nominations.change_nomination", nomination) and nomination.round.is_open,
+        "can_delete": user.has_perm("nominations.delete_nomination", nomination),
+    })
+
+
+def _nomination_form_page(request, *, nomination_round, unit, nomination=None):
+    initial = {}
+    if nomination:
+        initial = {"subject_kind": SubjectKind.PERSON if nomination.person_id else SubjectKind.UNIT, "person": nomination.person,
+                   "subject_unit": nomination.unit, "award": award_value(nomination),
+                   "achievement_summary": nomination.achievement_summary, "initiatives": list(nomination.initiatives.all())}
+    form = NominationForm(request.POST or None, initial=initial, nomination_round=nomination_round, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if nomination:
+                nomination = services.nomination_update(actor=request.user, nomination=nomination, **form.service_kwargs())
+                messages.success(request, _("Đã lưu đề nghị."))
+            else:
+                nomination = services.nomination_create(actor=request.user, nomination_round=nomination_round, unit=unit,
+                                                        **form.service_kwargs())
+                messages.success(request, _("Đã thêm đề nghị: %(n)s.") % {"n": nomination})
+            if "add_another" in request.POST:
+                return redirect("nominations:nomination_create", pk=nomination_round.pk, unit_pk=unit.pk)
+            return redirect("nominations:submission_detail", pk=nomination_round.pk, unit_pk=unit.pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    return render(request, "nominations/nomination_form.html", {
+        "form": form, "round": nomination_round, "unit": unit, "nomination": nomination,
+        "check_url": reverse("nominations:nomination_check", args=[nomination_round.pk, unit.pk])
+        + (f"?nomination={nomination.pk}" if nomination else "")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_create(request, pk, unit_pk):
+    nomination_round, unit, _submission = round_and_unit(request, pk, unit_pk)
+    require_perm(request.user, "nominations.add_nomination", unit)
+    if not nomination_round.is_open:
+        messages.error(request, _("Đợt đề nghị “%(round)s” không còn nhận hồ sơ.") % {"round": nomination_round})
+        return redirect("nominations:submission_detail", pk=pk, unit_pk=unit_pk)
+    return _nomination_form_page(request, nomination_round=nomination_round, unit=unit)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_edit(request, pk):
+    nomination = nomination_or_404(request, pk)
+    require_perm(request.user, "nominations.change_nomination", nomination)
+    return _nomination_form_page(request, nomination_round=nomination.round, unit=nomination.submission.unit, nomination=nomination)
+
+
+@login_required
+@require_POST
+def nomination_check(request, pk, unit_pk):
+    """Instant rule feedback (htmx): the violations the form's current values would raise."""
+    nomination_round, unit, submission = round_and_unit(request, pk, unit_pk)
+    require_perm(request.user, "nominations.add_nomination", unit)
+    form = NominationForm(request.POST, nomination_round=nomination_round, unit=unit)
+    form.is_valid()
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    violations, ready = [], bool((data.get("person") or data.get("subject_unit")) and (data.get("title") or data.get("form")))
+    if ready:
+        existing = None
+        if request.GET.get("nomination", "").isdigit():
+            existing = selectors.nominations_visible_to(request.user).filter(pk=request.GET["nomination"]).first()
+        candidate = Nomination(pk=existing.pk if existing else None, round=nomination_round,
+                               submission=submission or UnitSubmission(round=nomination_round, unit=unit),
+                               person=data.get("person"), unit=data.get("subject_unit"), title=data.get("title"), form=data.get("form"),
+                               state=existing.state if existing else NominationState.DRAFT)
+        violations = selectors.preview_violations(candidate)
+    return render(request, "nominations/nomination_form.html#feedback", {"violations": violations, "ready": ready})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_delete(request, pk):
+    nomination = nomination_or_404(request, pk)
+    require_perm(request.user, "nominations.delete_nomination", nomination)
+    back = reverse("nominations:submission_detail", args=[nomination.round_id, nomination.submission.unit_id])
+    if request.method == "POST":
+        try:
+            services.nomination_delete(actor=request.user, nomination=nomination)
+            messages.success(request, _("Đã xoá đề nghị nháp."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    return render(request, "nominations/confirm.html", {
+        "title": _("Xoá đề nghị nháp “%(n)s”?") % {"n": nomination}, "back": back, "danger": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_transition(request, pk, to_state):
+    nomination = nomination_or_404(request, pk)
+    move = NOMINATION_WORKFLOW.find(nomination.state, to_state)
+    if move is None:
+        raise Http404
+    if not NOMINATION_WORKFLOW.may(request.user, nomination, move):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None, reason_required=move.reason_required)
+    decision_form = DecisionForm(request.POST or None, prefix="qd") if to_state == NominationState.DECIDED else None
+    if request.method == "POST" and form.is_valid() and (decision_form is None or decision_form.is_valid()):
+        try:
+            services.nomination_transition(actor=request.user, nomination=nomination, to_state=to_state,
+                                           reason=form.cleaned_data["reason"], override_reason=form.cleaned_data["override_reason"],
+                                           decision=decision_form.cleaned_data if decision_form else None)
+            messages.success(request, _("Đề nghị chuyển sang “%(s)s”.") % {"s": NominationState(to_state).label})
+            return redirect("nominations:nomination_detail", pk=pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    return render(request, "nominations/confirm.html", {
+        "form": form, "extra_form": decision_form, "danger": move.danger,
+        "title": _("%(action)s: %(n)s?") % {"action": move.label, "n": nomination},
+        "back": reverse("nominations:nomination_detail", args=[pk])})

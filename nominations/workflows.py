@@ -1,0 +1,177 @@
+"""The two state machines of the nominations app, as tables of the one workflow mechanism
+(:mod:`tdkt.workflow`): the round (đợt đề nghị) and the nomination (đề nghị khen thưởng).
+
+Each move says who may make it (unit moves: the unit's own head or the office; every other move: the
+office), whether a reason is required, and what is checked: the round must still be open for the
+unit's moves, and the rules of the stage judge the whole list moving together (a unit's list sent, a
+bulk vetting), with errors naming each nomination. Warnings overridden with a reason are recorded after
+the save; the decided step records the award. :meth:`Workflow.apply` locks, checks, saves, writes one
+audit event per object and emits ``tdkt.events.transition_committed`` after the commit.
+
+Rule checks are serialised by :func:`lock_for_rules`: the rounds of the year (R1 spans the year) in a
+fixed order, then the rows, so two clerks cannot both pass a quota on PostgreSQL.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tdkt.audit import audit_record
+from tdkt.enums import AuditAction
+from tdkt.roles import is_office, writes_own_unit
+from tdkt.text import nfc_multiline
+from tdkt.workflow import Move, Workflow
+
+from .award_history import award_record_create
+from .enums import NominationState, RoundStatus
+from .models import Nomination, NominationRound, RuleOverride, UnitSubmission
+from .rules_engine import STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, RuleContext, enforce_all
+
+S = NominationState
+
+# Who may move: the ``rules`` predicates of ``tdkt.roles``, called through ``test`` (the rules' canonical call,
+# which gives a one-argument predicate such as ``is_office`` only the user).
+OFFICE = is_office.test
+UNIT_OR_OFFICE = writes_own_unit.test
+
+OFFICE_ONLY = gettext_lazy("Chỉ Văn phòng Sở được thực hiện thao tác này.")
+OWN_UNIT_ONLY = gettext_lazy("Bạn chỉ được lập hồ sơ đề nghị của đơn vị mình.")
+
+
+def stored_actor(actor):
+    """The user to store on a row (``created_by``…): ``None`` for the system or an anonymous user."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def lock_for_rules(nomination_round, submission=None):
+    """Serialise rule checks: the rounds of the year (R1 spans the year) in a fixed order, then the submission."""
+    list(NominationRound.objects.select_for_update().filter(year=nomination_round.year).order_by("pk").values_list("pk", flat=True))
+    if submission is not None and submission.pk:
+        list(UnitSubmission.objects.select_for_update().filter(pk=submission.pk).values_list("pk", flat=True))
+
+
+def record_overrides(nomination, warnings, reason, actor):
+    """Record the warnings a reason went past (once per rule and nomination), each with an audit event."""
+    reason = nfc_multiline(reason or "")
+    if not reason:
+        return
+    for v in warnings:
+        _override, created = RuleOverride.objects.get_or_create(
+            nomination=nomination, rule_id=v.rule_id, defaults={"reason": reason, "created_by": stored_actor(actor)})
+        if created:
+            audit_record(actor=actor, action=AuditAction.UPDATE, obj=nomination, changes={"vượt cảnh báo": [None, v.code]},
+                         reason=f"{v}\n{reason}")
+
+
+# ---------------------------------------------------------------- rounds
+
+ROUND_WORKFLOW = Workflow(
+    name="nomination_round",
+    model=NominationRound,
+    states=RoundStatus,
+    state_field="status",
+    invalid_message=gettext_lazy("Không chuyển được đợt đề nghị từ “%(from)s” sang “%(to)s”."),
+    validate=False,
+    moves=[
+        Move((RoundStatus.OPEN, RoundStatus.AT_COUNCIL), RoundStatus.CLOSED, label=RoundStatus.CLOSED.label, allowed=OFFICE,
+             denied_message=OFFICE_ONLY),
+        Move((RoundStatus.CLOSED,), RoundStatus.AT_COUNCIL, label=RoundStatus.AT_COUNCIL.label, allowed=OFFICE,
+             denied_message=OFFICE_ONLY),
+        Move((RoundStatus.CLOSED,), RoundStatus.OPEN, label=RoundStatus.OPEN.label, allowed=OFFICE, denied_message=OFFICE_ONLY),
+        Move((RoundStatus.AT_COUNCIL,), RoundStatus.DECIDED, label=RoundStatus.DECIDED.label, allowed=OFFICE,
+             denied_message=OFFICE_ONLY),
+    ],
+)
+
+
+# ---------------------------------------------------------------- nominations: the hooks of the moves
+
+def lock_nominations(nominations):
+    """The rounds of the year first (as every rule check does), then the nominations with what the rules read."""
+    lock_for_rules(nominations[0].round)
+    pks = [n.pk for n in nominations]
+    locked = {n.pk: n for n in Nomination.objects.select_for_update(of=("self",)).filter(pk__in=pks).select_related(
+        "round", "submission__unit", "person", "unit", "title", "form")}
+    return [locked[pk] for pk in pks]
+
+
+def round_still_open(step):
+    """The unit's moves need the round still open."""
+    if step.obj.round.status != RoundStatus.OPEN:
+        raise ValidationError(_("Đợt đề nghị “%(round)s” không còn nhận hồ sơ.") % {"round": step.obj.round})
+
+
+def override_reason_of(step):
+    return nfc_multiline(step.params.get("override_reason") or "")
+
+
+def judged_at(stage):
+    """A ``batch_checks`` hook: the rules of ``stage`` judge the list moving together (errors name each
+    nomination); the warnings that passed are kept for :func:`record_warnings`."""
+    def check(steps):
+        context = RuleContext(stage=stage, override_reason=override_reason_of(steps[0]))
+        for step, warnings in zip(steps, enforce_all([step.obj for step in steps], context), strict=True):
+            step.data["warnings"] = warnings
+    check.__name__ = f"judged_at_{stage}"
+    return check
+
+
+def record_warnings(step):
+    if step.data.get("warnings"):
+        record_overrides(step.obj, step.data["warnings"], override_reason_of(step), step.actor)
+
+
+def keep_reason(step):
+    """Returned, not passed, rejected: the reason stays on the nomination (the unit reads it)."""
+    step.obj.last_reason = step.reason
+
+
+def decision_given(step):
+    decision = step.params.get("decision")
+    if not (decision and decision.get("decision_number") and decision.get("decision_date")):
+        raise ValidationError(_("Hãy ghi số và ngày quyết định khen thưởng."))
+
+
+def record_award(step):
+    """The decided nomination becomes an award of the subject's history, with the decision's number and date."""
+    n = step.obj
+    award_record_create(actor=step.actor, person=n.person, unit=n.unit, title=n.title, form=n.form, year=n.round.year,
+                        kind=n.round.kind, nomination=n, **step.params["decision"])
+
+
+def _unit_move(source, target, label, stage):
+    return Move(source, target, label=label, allowed=UNIT_OR_OFFICE, denied_message=OWN_UNIT_ONLY, checks=[round_still_open],
+                batch_checks=[judged_at(stage)], after_save=[record_warnings])
+
+
+def _office_move(source, target, label, *, reason_required=False, **hooks):
+    return Move(source, target, label=label, allowed=OFFICE, denied_message=OFFICE_ONLY, reason_required=reason_required,
+                danger=reason_required, before_save=[keep_reason] if reason_required else [], **hooks)
+
+
+# ---------------------------------------------------------------- nominations: the table (in the order of the buttons)
+
+NOMINATION_WORKFLOW = Workflow(
+    name="nomination",
+    model=Nomination,
+    states=NominationState,
+    invalid_message=gettext_lazy("%(obj)s: không chuyển được từ “%(from)s” sang “%(to)s”."),
+    lock=lock_nominations,
+    save_fields=("last_reason", "updated_at"),
+    moves=[
+        _unit_move((S.DRAFT,), S.SUBMITTED, gettext_lazy("Gửi"), STAGE_SUBMIT),
+        _office_move((S.SUBMITTED, S.RESUBMITTED, S.VETTED_PASS), S.RETURNED, gettext_lazy("Trả lại"), reason_required=True),
+        _unit_move((S.RETURNED,), S.RESUBMITTED, gettext_lazy("Gửi lại"), STAGE_RESUBMIT),
+        _office_move((S.SUBMITTED, S.RESUBMITTED), S.VETTED_PASS, gettext_lazy("Thẩm định đạt"), batch_checks=[judged_at(STAGE_VET)],
+                     after_save=[record_warnings]),
+        _office_move((S.SUBMITTED, S.RESUBMITTED), S.VETTED_FAIL, gettext_lazy("Thẩm định không đạt"), reason_required=True),
+        _office_move((S.VETTED_PASS,), S.AT_COUNCIL, gettext_lazy("Đưa ra Hội đồng")),
+        _office_move((S.AT_COUNCIL,), S.COUNCIL_PASSED, gettext_lazy("Ghi nhận Hội đồng thông qua")),
+        _office_move((S.AT_COUNCIL,), S.COUNCIL_REJECTED, gettext_lazy("Ghi nhận Hội đồng không thông qua"), reason_required=True),
+        _office_move((S.COUNCIL_PASSED,), S.DECIDED, gettext_lazy("Ghi quyết định khen thưởng"), checks=[decision_given],
+                     after_save=[record_award]),
+    ],
+)
+
+#: States reached with a reason (returned, not passed, rejected): the nomination's page shows that reason.
+REASON_STATES = frozenset(move.target for move in NOMINATION_WORKFLOW.moves if move.reason_required)
