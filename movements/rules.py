@@ -51,7 +51,7 @@ def cluster_concluded(user, obj):
 
 #: Who enters a member's self-score and who its agreed score (obj: a ClusterMember): the pages and
 #: ``cluster_scores_save`` both ask these.
-may_self_score = is_office | (is_unit_user & in_own_unit)
+may_self_score = writes_own_unit
 may_agree_score = is_office | (is_unit_user & is_cluster_leader)
 
 rules.add_perm("movements.view_campaign", is_active_user)

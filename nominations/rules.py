@@ -6,20 +6,9 @@ Who is who comes from :mod:`tdkt.roles` (office, council, unit head, the object'
 
 import rules
 
-from movements.api import Unit
-from tdkt.roles import in_own_unit, is_council, is_office, is_unit_user
+from tdkt.roles import in_own_unit, is_council, is_office, is_unit_user, writes_own_unit
 
 from .enums import NominationState
-
-
-@rules.predicate
-def _unit_itself(user, unit):
-    # TEMPORARY, until the movements part of issue 7 is merged (it gives ``Unit`` a ``scope_unit_id``, which
-    # ``in_own_unit`` reads): a unit belongs to itself. Harmless afterwards; remove it then.
-    return isinstance(unit, Unit) and user.is_authenticated and unit.pk == user.unit_id
-
-
-own_unit = in_own_unit | _unit_itself
 
 
 @rules.predicate
@@ -44,22 +33,21 @@ def document_changeable_by_unit(user, document):
     return document is not None and document.unit_may_remove
 
 
-unit_writes = is_office | (is_unit_user & own_unit)
-can_read = is_office | (is_council & is_sent) | (is_unit_user & own_unit)
+can_read = is_office | (is_council & is_sent) | (is_unit_user & in_own_unit)
 
 rules.add_perm("nominations.view_round", is_office | is_council | is_unit_user)
 rules.add_perm("nominations.manage_round", is_office)
-rules.add_perm("nominations.view_submission", is_office | is_council | (is_unit_user & own_unit))
-rules.add_perm("nominations.change_submission", unit_writes)
+rules.add_perm("nominations.view_submission", is_office | is_council | (is_unit_user & in_own_unit))
+rules.add_perm("nominations.change_submission", writes_own_unit)
 rules.add_perm("nominations.view_nomination", can_read)
-rules.add_perm("nominations.add_nomination", unit_writes)
-rules.add_perm("nominations.change_nomination", unit_writes & is_editable)
-rules.add_perm("nominations.delete_nomination", unit_writes & is_draft)
-rules.add_perm("nominations.submit_nomination", unit_writes & is_editable)
+rules.add_perm("nominations.add_nomination", writes_own_unit)
+rules.add_perm("nominations.change_nomination", writes_own_unit & is_editable)
+rules.add_perm("nominations.delete_nomination", writes_own_unit & is_draft)
+rules.add_perm("nominations.submit_nomination", writes_own_unit & is_editable)
 rules.add_perm("nominations.vet_nomination", is_office)
 rules.add_perm("nominations.export_nomination", is_office | is_council | is_unit_user)
-rules.add_perm("nominations.view_document", is_office | (is_council & is_sent) | (is_unit_user & own_unit))
-rules.add_perm("nominations.delete_document", is_office | (is_unit_user & own_unit & document_changeable_by_unit))
-rules.add_perm("nominations.view_award", is_office | is_council | (is_unit_user & own_unit))
+rules.add_perm("nominations.view_document", is_office | (is_council & is_sent) | (is_unit_user & in_own_unit))
+rules.add_perm("nominations.delete_document", is_office | (is_unit_user & in_own_unit & document_changeable_by_unit))
+rules.add_perm("nominations.view_award", is_office | is_council | (is_unit_user & in_own_unit))
 rules.add_perm("nominations.manage_award", is_office)
 rules.add_perm("nominations.view_rule", is_office | is_council | is_unit_user)

@@ -29,10 +29,9 @@ from .rules_engine import STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, RuleContext, 
 
 S = NominationState
 
-# Who may move: the ``rules`` predicates of ``tdkt.roles``, called through ``test`` (the rules' canonical call,
-# which gives a one-argument predicate such as ``is_office`` only the user).
-OFFICE = is_office.test
-UNIT_OR_OFFICE = writes_own_unit.test
+# Who may move: the ``rules`` predicates of ``tdkt.roles``.
+OFFICE = is_office
+UNIT_OR_OFFICE = writes_own_unit
 
 OFFICE_ONLY = gettext_lazy("Chỉ Văn phòng Sở được thực hiện thao tác này.")
 OWN_UNIT_ONLY = gettext_lazy("Bạn chỉ được lập hồ sơ đề nghị của đơn vị mình.")
