@@ -29,15 +29,6 @@ from .models import (
 OFFICE_ONLY = gettext_lazy("Chỉ Văn phòng Sở được thực hiện thao tác này.")
 
 
-def locking(model, *related):
-    """A workflow's ``lock``: the rows, locked, with the related rows its checks read."""
-    def lock(objs):
-        pks = [obj.pk for obj in objs]
-        rows = model._default_manager.select_for_update(of=("self",)).select_related(*related).in_bulk(pks)
-        return [rows[pk] for pk in pks]
-    return lock
-
-
 # ================================================================ campaigns (phong trào thi đua)
 
 
@@ -145,7 +136,7 @@ REGISTRATION_WORKFLOW = Workflow(
     model=Registration,
     states=RegistrationState,
     invalid_message=gettext_lazy("Không thể chuyển phiếu đăng ký từ “%(from)s” sang “%(to)s”."),
-    lock=locking(Registration, "window", "unit", "unit_title"),
+    related=("window", "unit", "unit_title"),
     moves=[
         _registration_submit((RegistrationState.DRAFT,), gettext_lazy("Gửi phiếu đăng ký")),
         _registration_submit((RegistrationState.RETURNED,), gettext_lazy("Gửi lại phiếu đăng ký")),
@@ -191,7 +182,7 @@ CLUSTER_WORKFLOW = Workflow(
     model=Cluster,
     states=ClusterState,
     invalid_message=gettext_lazy("Không thể chuyển cụm từ “%(from)s” sang “%(to)s”."),
-    lock=locking(Cluster, "leader_unit", "deputy_unit"),
+    related=("leader_unit", "deputy_unit"),
     validate=False,
     moves=[
         Move(source=(ClusterState.SETUP,), target=ClusterState.SCORING, label=gettext_lazy("Mở chấm điểm"),

@@ -81,12 +81,13 @@ class Workflow:
 
     ``invalid_message`` is the refusal of a move the table does not have, with ``%(obj)s``,
     ``%(from)s`` and ``%(to)s``. ``lock`` returns the locked rows of a list of objects (default: the
-    rows themselves, ``select_for_update``). ``audit_fields``: fields whose change is recorded in the
+    rows themselves, ``select_for_update``, with the ``related`` rows the checks read joined in; only the
+    rows themselves are locked, as PostgreSQL refuses FOR UPDATE on the nullable side of an outer join). ``audit_fields``: fields whose change is recorded in the
     audit event besides the state. ``validate``: run ``full_clean()`` before saving.
     """
 
     def __init__(self, *, name, model, states, moves, state_field="state", invalid_message=None, lock=None,
-                 audit_fields=(), validate=True, save_fields=None):
+                 related=(), audit_fields=(), validate=True, save_fields=None):
         self.name = name
         self.model = model
         self.states = states
@@ -94,6 +95,7 @@ class Workflow:
         self.state_field = state_field
         self.invalid_message = invalid_message or gettext_lazy("Không thể chuyển “%(obj)s” từ “%(from)s” sang “%(to)s”.")
         self._lock = lock
+        self.related = tuple(related)
         self.audit_fields = tuple(audit_fields)
         self.validate = validate
         self.save_fields = tuple(save_fields) if save_fields else None
@@ -156,7 +158,10 @@ class Workflow:
         if self._lock is not None:
             return self._lock(objs)
         pks = [obj.pk for obj in objs]
-        locked = self.model._default_manager.select_for_update(of=("self",)).in_bulk(pks)
+        rows = self.model._default_manager.select_for_update(of=("self",))
+        if self.related:
+            rows = rows.select_related(*self.related)
+        locked = rows.in_bulk(pks)
         return [locked[pk] for pk in pks]
 
     def apply(self, obj, *, actor, to, reason="", **params):
