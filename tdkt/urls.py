@@ -15,7 +15,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("lich-su/<str:app_label>/<str:model>/<int:pk>/", views.audit_history, name="audit_history"),
+    path("lich-su/<str:app_label>/<str:model>/<id:pk>/", views.audit_history, name="audit_history"),
     path("xuat/<uuid:pk>/", views.export_job, name="export_job"),
     path("xuat/<uuid:pk>/tai-ve/", views.export_job_download, name="export_job_download"),
     path("", include("movements.urls")),

@@ -130,3 +130,11 @@ def test_account_and_role_changes_from_the_admin_are_audited(client, db, unit_a)
     password_event = AuditEvent.objects.filter(object_id=str(target.pk)).order_by("-id").first()
     assert (password_event.changes, password_event.actor) == ({"password": ["***", "***"]}, admin)
     assert client.post(reverse("admin:tdkt_user_delete", args=[target.pk]), {"post": "yes"}).status_code == 403
+
+
+def test_an_oversized_id_or_year_in_a_url_is_not_found(client, office_user, unit_a):
+    client.force_login(office_user)
+    assert client.get(reverse("movements:unit_detail", args=[unit_a.pk])).status_code == 200
+    for path in ["/don-vi/99999999999999999999999/", "/lich-su/movements/unit/123456789012345678901234567890/"]:
+        assert client.get(path).status_code == 404
+    assert client.get(reverse("movements:unit_detail", args=[10**17])).status_code == 404  # in range, absent
