@@ -200,8 +200,8 @@ def _pdf_rows(rows, columns):
 
 
 def render_pdf(exporter: ListExporter, *, agency=None) -> bytes:
-    # Imported on the first PDF, not at start-up: WeasyPrint loads Pango and HarfBuzz (≈0.3 s and
-    # ≈30 MB), which every request, manage.py command and worker that never renders a PDF would pay.
+    # Imported on the first PDF, not at start-up: WeasyPrint loads Pango and HarfBuzz (≈1 s and
+    # ≈40 MB measured here), which every process, manage.py command and worker that never renders a PDF would pay.
     from weasyprint import HTML
 
     sections = []
