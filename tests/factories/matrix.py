@@ -96,16 +96,14 @@ class World:
         return {"A": self.a, "B": self.b}[name]
 
     def owned_by_b(self):
-        """``{(model, pk)}`` of B's unit-owned objects (``scope_unit_id`` is unit B, see ``tdkt/roles.py``; an
-        export job belongs to the user who asked for it, here B's head)."""
+        """``{(model, pk)}`` of B's unit-owned objects, as stored: ``scope_unit_id`` is unit B (``tdkt/roles.py``);
+        an export job belongs to the user who asked for it, here B's head."""
         owned = set()
         for model, obj in self.b.objects.items():
-            if isinstance(obj, ExportJob):
-                unit_id = obj.user.unit_id
-            else:
-                unit_id = getattr(obj, "scope_unit_id", None)
+            stored = model._base_manager.get(pk=obj.pk)
+            unit_id = stored.user.unit_id if isinstance(stored, ExportJob) else getattr(stored, "scope_unit_id", None)
             if unit_id == self.b.unit.pk:
-                owned.add((model, obj.pk))
+                owned.add((model, stored.pk))
         return owned
 
 
