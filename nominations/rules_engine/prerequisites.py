@@ -81,19 +81,21 @@ def _rank(value):
 
 
 def _missing_years(got, size, year, cut):
-    """The years that break a run of ``size`` consecutive years ending this year or the year before, when some of
-    that run is there (a gap): those of the most complete window; nothing when none of it is there. Years before the
-    end of a discipline do not count and are not named."""
+    """The years missing *inside* a run of ``size`` consecutive years ending this year or the year before (a gap:
+    a year without it between two years with it), from the window closest to complete; nothing when there is no gap.
+    Years up to the end of a discipline do not count and are not named."""
     got = set(got)
     best = None
     for end in (year, year - 1):
         window = [y for y in range(end - size + 1, end + 1) if not (cut and y <= cut.year)]
-        if not window or not got.intersection(window):
+        present = got.intersection(window)
+        if not window or not present:
             continue
         missing = [y for y in window if y not in got]
-        if best is None or len(missing) < len(best):
-            best = missing
-    return best or []
+        inner = [y for y in missing if min(present) < y < max(present)]
+        if best is None or (len(missing), -len(inner)) < best[0]:
+            best = ((len(missing), -len(inner)), inner)
+    return best[1] if best else []
 
 
 def _person_prerequisites(batch, hist, n, crit, names, cut):
