@@ -369,3 +369,17 @@ def test_a_docx_that_is_a_zip_without_word_is_refused_for_a_submission_document(
                            {"kind": "memo", "file": SimpleUploadedFile("bao-cao.docx", docx_without_word_folder())}, follow=True)
     assert "không đúng định dạng DOCX" in response.content.decode()
     assert not SubmissionDocument.objects.exists()
+
+
+def test_r1_shows_a_draft_list_as_it_would_be_sent_as_an_advisory_warning(sub_a, sub_b):
+    for p in staff(sub_a.unit, 2):
+        NominationFactory(submission=sub_a, person=p, state=S.SUBMITTED)
+    for p in staff(sub_b.unit, 4):
+        NominationFactory(submission=sub_b, person=p)  # another unit's drafts: never counted for us
+    first, second = (NominationFactory(submission=sub_a, person=p) for p in staff(sub_a.unit, 2, leader=True))
+    found = check_nominations([first, second], stage=STAGE_AUDIT)
+    assert r1(found[first.pk]) == []
+    assert r1(found[second.pk]) == [
+        "Nếu gửi danh sách như hiện tại: Phòng Quản lý khoa học, năm 2025: 2/4 cá nhân là lãnh đạo, quản lý (50,0%) > 40% (tối đa 1 người)",
+        "Nếu gửi danh sách như hiện tại: Toàn cơ quan, năm 2025: 2/4 cá nhân là lãnh đạo, quản lý (50,0%) > 40% (tối đa 1 người)"]
+    assert all(v.advisory and not v.blocking for v in found[second.pk] if v.code == "R1")
