@@ -3,7 +3,10 @@ path: model ``clean()`` runs the rules engine, and nominations are saved by a se
 
 What has a workflow or a reason to record stays with the app's pages: round status (round status pages,
 ``services.round_set_status``), deleting nominations (drafts only), award records (with a reason),
-documents and rule overrides. The admin cannot delete those, and shows documents and overrides read-only."""
+documents and rule overrides. The admin cannot delete those, and shows documents and overrides read-only.
+
+Finalised records are frozen here too: a nomination once sent (or decided), an award record created by a decision,
+a submission's round and unit once sent, and a round's fields fixed at its status are read-only."""
 
 from django import forms
 from django.contrib import admin
@@ -16,6 +19,7 @@ from tdkt.enums import AuditAction
 from tdkt.text import nfc_multiline
 
 from . import services
+from .enums import NominationState
 from .models import (
     AwardRecord,
     BaseSalary,
@@ -100,7 +104,13 @@ class InitiativeAdmin(AuditedAdmin):
 
 @admin.register(AwardRecord)
 class AwardRecordAdmin(NoDeleteMixin, AuditedAdmin):
-    """Deleting an award record needs a reason and is refused for records created by a decision: the award list's page."""
+    """Deleting an award record needs a reason and is refused for records created by a decision: the award list's page.
+    A record created by a decision in the app (linked to its nomination) is read-only: it is what was decided."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.nomination_id:
+            return False
+        return super().has_change_permission(request, obj)
 
     list_display = ["__str__", "year", "kind", "decision_number", "decision_date"]
     list_filter = ["kind", "year", "title", "form"]
@@ -117,12 +127,24 @@ class NominationRoundAdmin(NoDeleteMixin, AuditedAdmin):
     list_filter = ["kind", "status", "year"]
     readonly_fields = ["status"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """Besides the status, what may no longer change at the round's status (``NominationRound.frozen_fields``:
+        kind, year, reference date and campaign once a nomination was sent; more once closed or decided)."""
+        frozen = obj.frozen_fields()[0] if obj is not None else ()
+        return ["status", *frozen]
+
 
 @admin.register(UnitSubmission)
 class UnitSubmissionAdmin(AuditedAdmin):
     list_display = ["__str__", "memo_number", "memo_date", "submitted_at"]
     list_select_related = ["round", "unit"]
     readonly_fields = ["submitted_at", "submitted_by"]  # set by sending the list (services.submission_submit)
+
+    def get_readonly_fields(self, request, obj=None):
+        """Once the list was sent (or holds nominations, which carry the same round), its round and unit are fixed."""
+        if obj is not None and (obj.is_sent or obj.nominations.exists()):
+            return ["round", "unit", *self.readonly_fields]
+        return self.readonly_fields
 
 
 @admin.register(SubmissionDocument)
@@ -140,6 +162,14 @@ class NominationAdminForm(forms.ModelForm):
     class Meta:
         model = Nomination
         fields = ["round", "submission", "person", "unit", "title", "form", "achievement_summary", "initiatives"]
+
+    def clean(self):
+        cleaned = super().clean()
+        person = cleaned.get("person")
+        initiatives = list(cleaned.get("initiatives") or [])
+        if initiatives and (person is None or any(i.person_id != person.pk for i in initiatives)):
+            self.add_error("initiatives", _("Chỉ gắn sáng kiến, đề tài của chính cá nhân được đề nghị."))
+        return cleaned
 
     def rule_context(self):
         """The rules judge this form's nomination with the override reason typed in it."""
@@ -175,8 +205,21 @@ class NominationAdmin(NoDeleteMixin, admin.ModelAdmin):
     raw_id_fields = ["person", "unit", "submission", "initiatives"]
     readonly_fields = ["state", "last_reason"]
 
+    def has_change_permission(self, request, obj=None):
+        """Only a draft changes here: anything sent (or decided) is the record of what the unit sent and the office did."""
+        if obj is not None and obj.state != NominationState.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         services.nomination_admin_save(actor=request.user, nomination=obj, override_reason=form.cleaned_data.get("override_reason", ""))
+
+    def save_related(self, request, form, formsets, change):
+        # the initiatives through the service (only the nominee's own, audited), not ModelForm.save_m2m
+        services.nomination_set_initiatives(actor=request.user, nomination=form.instance,
+                                            initiatives=list(form.cleaned_data.get("initiatives") or []))
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(RuleOverride)

@@ -71,7 +71,7 @@ class AwardHistoryExporter(ListExporter):
 @register_export("nominations.list", permission="nominations.export_nomination")
 def nomination_export(user, params):
     nomination_filter = NominationFilter(params or None, queryset=selectors.nominations_visible_to(user),
-                                         units=selectors.units_for_submission(user))
+                                         units=selectors.units_for_submission(user), show_flags=selectors.sees_flags(user))
     return NominationListExporter(nomination_filter.qs.order_by("-round__year", "-round_id", "submission__unit__sort_order",
                                                                 PERSONS_FIRST, "id"))
 

@@ -252,11 +252,18 @@ class NominationFilter(django_filters.FilterSet):
     award = django_filters.ChoiceFilter(label=_("Danh hiệu / Hình thức"), choices=(), method="filter_award", empty_label=_("Tất cả"))
     subject = django_filters.ChoiceFilter(label=_("Đối tượng"), choices=[("person", _("Cá nhân")), ("unit", _("Tập thể"))],
                                           method="filter_subject", empty_label=_("Tất cả"))
+    flagged = django_filters.ChoiceFilter(label=_("Thay đổi sau khi gửi"), choices=[("co", _("Có thay đổi sau khi gửi"))],
+                                          method="filter_flagged", empty_label=_("Tất cả"))
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, show_flags=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["unit"].queryset = units
         self.filters["award"].extra["choices"] = [c for group in award_choices()[1:] for c in group[1]]
+        if not show_flags:  # the flags are the office's (``nominations.facts``)
+            del self.filters["flagged"]
+
+    def filter_flagged(self, queryset, name, value):
+        return queryset.exclude(facts_flag="") if value == "co" else queryset
 
     def filter_q(self, queryset, name, value):
         folded = fold(value)

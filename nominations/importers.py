@@ -8,14 +8,22 @@
 Accepted: NFD text, surrounding spaces, dates as Excel dates or text ("05/01/1980", or only the
 year). Refused with a clear message: formulas, a missing sheet or wrong headers, files over the
 size limit, anything that is not an .xlsx workbook (an old .xls renamed included).
+
+Hostile files are refused before or while openpyxl reads them (``inspect_archive``, ``XlsxImporter.read``):
+an archive whose members unpack to more than ``TDKT_IMPORT_MAX_UNPACKED_BYTES`` (a zip bomb: a 45 KB file
+holding a 40-million-character cell), too many members, a DTD or an entity declaration (``<!DOCTYPE``,
+``<!ENTITY``: entity expansion, external entities), XML that does not parse, anywhere in the read; a cell
+longer than the form allows is an error of its row (never truncated).
 """
 
 import datetime
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -28,7 +36,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from movements.api import Person, PositionAssignment, Unit
 from tdkt.roles import is_office_user, writes_for_unit
 from tdkt.text import fold, nfc, nfc_multiline
-from tdkt.uploads import validate_xlsx
+from tdkt.uploads import fmt_size, upload_name, validate_xlsx
 
 from . import services
 from .enums import AwardType, NominationState, SubjectKind
@@ -37,6 +45,58 @@ from .rules_engine import STAGE_ENTRY, evaluate
 
 SAMPLE_MARK = "Ví dụ"
 MAX_ROWS = 2000
+MAX_MEMBERS = 300  # a workbook of a few sheets holds a few dozen parts
+DTD_MARKERS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+SCAN_CHUNK = 64 * 1024
+
+
+def import_max_unpacked_bytes():
+    """What the members of an imported .xlsx may unpack to, in all (a 2,000-row list is about 1 MB)."""
+    return getattr(settings, "TDKT_IMPORT_MAX_UNPACKED_BYTES", 10 * 1024 * 1024)
+
+
+def unreadable(name):
+    return _("Không đọc được tệp “%(name)s” như một tệp Excel .xlsx (tệp hỏng hoặc không đúng định dạng).") % {"name": name}
+
+
+# What a hostile or broken workbook can raise while openpyxl (the zip reader, zlib, the XML parser) reads it.
+READ_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, InvalidFileException, KeyError, IndexError, AttributeError,
+               OSError, EOFError, ValueError, TypeError, SyntaxError, UnicodeError, NotImplementedError)
+
+
+def inspect_archive(data, name):
+    """Errors of an .xlsx archive found before openpyxl opens it: the declared sizes of its members summed (a zip
+    bomb), their number, a DTD or an entity declaration in any member. The zip reader never unpacks more than a
+    member's declared size (beyond it the CRC check fails), so the sum bounds what the whole read unpacks."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                return [_("Tệp “%(name)s” có %(n)s thành phần nén, quá nhiều cho một tệp Excel danh sách (tối đa %(max)s).")
+                        % {"name": name, "n": len(members), "max": MAX_MEMBERS}]
+            unpacked, limit = sum(m.file_size for m in members), import_max_unpacked_bytes()
+            if unpacked > limit:
+                return [_("Tệp “%(name)s” khi giải nén lớn tới %(size)s (tối đa %(max)s): không phải một danh sách thông thường "
+                          "(có thể là tệp nén độc hại). Hãy dùng tệp mẫu.")
+                        % {"name": name, "size": fmt_size(unpacked), "max": fmt_size(limit)}]
+            for member in members:
+                if _declares_dtd(archive, member):
+                    return [_("Tệp “%(name)s” chứa khai báo DTD hoặc thực thể XML (<!DOCTYPE, <!ENTITY), điều tệp Excel thật "
+                              "không có: tệp bị từ chối. Hãy dùng tệp mẫu.") % {"name": name}]
+    except READ_ERRORS:
+        return [unreadable(name)]
+    return []
+
+
+def _declares_dtd(archive, member):
+    tail = b""
+    with archive.open(member) as handle:
+        while chunk := handle.read(SCAN_CHUNK):
+            window = tail + chunk
+            if any(marker in window for marker in DTD_MARKERS):
+                return True
+            tail = window[-32:]
+    return False
 
 
 @dataclass(frozen=True)
@@ -46,6 +106,7 @@ class Column:
     width: int = 18
     required: bool = False
     note: str = ""
+    max_length: int = 200  # what the form allows; a longer cell is an error of its row
 
 
 @dataclass
@@ -134,25 +195,30 @@ class XlsxImporter:
 
     # ---------------------------------------------------------------- reading
     def read(self, uploaded):
-        """``(file errors, [(row number, {key: raw value})])``."""
+        """``(file errors, [(row number, {key: raw value}, [errors of the row's cells])])``."""
         try:
             validate_xlsx(uploaded)
         except ValidationError as exc:
             return exc.messages, []
+        name = upload_name(uploaded)
         uploaded.seek(0)
+        data = uploaded.read()
+        errors = inspect_archive(data, name)
+        if errors:
+            return errors, []
         try:
-            workbook = load_workbook(io.BytesIO(uploaded.read()), read_only=True, data_only=False)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-            return [_("Không đọc được tệp “%(name)s” như một tệp Excel .xlsx (tệp hỏng hoặc không đúng định dạng).")
-                    % {"name": uploaded.name}], []
-        try:
-            sheet = next((ws for ws in workbook.worksheets if fold(ws.title) == fold(self.sheet_name)), None)
-            if sheet is None:
-                return [_("Không tìm thấy trang tính “%(sheet)s” (tệp có: %(sheets)s). Hãy dùng tệp mẫu.")
-                        % {"sheet": self.sheet_name, "sheets": ", ".join(f"“{ws.title}”" for ws in workbook.worksheets)}], []
-            return self._read_sheet(sheet)
-        finally:
-            workbook.close()
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            try:
+                sheet = next((ws for ws in workbook.worksheets if fold(ws.title) == fold(self.sheet_name)), None)
+                if sheet is None:
+                    return [_("Không tìm thấy trang tính “%(sheet)s” (tệp có: %(sheets)s). Hãy dùng tệp mẫu.")
+                            % {"sheet": self.sheet_name, "sheets": ", ".join(f"“{ws.title}”" for ws in workbook.worksheets)}], []
+                return self._read_sheet(sheet)
+            finally:
+                workbook.close()
+        except READ_ERRORS:
+            # anywhere in the read: the archive, the workbook's parts, or a row of the sheet parsed lazily
+            return [unreadable(name)], []
 
     def _read_sheet(self, sheet):
         rows = sheet.iter_rows()
@@ -178,6 +244,11 @@ class XlsxImporter:
                 if cell is not None and getattr(cell, "data_type", None) == "f":
                     formula_errors.append(_("%(where)s: ô chứa công thức (%(f)s); hãy nhập giá trị, không dùng công thức.")
                                           % {"where": self.where(number, column.key), "f": str(value)[:40]})
+                    value = None
+                elif isinstance(value, str) and len(value) > column.max_length:
+                    formula_errors.append(_("%(where)s: nội dung dài %(n)s ký tự, tối đa %(max)s ký tự.")
+                                          % {"where": self.where(number, column.key), "n": f"{len(value):,}".replace(",", "."),
+                                             "max": f"{column.max_length:,}".replace(",", ".")})
                     value = None
                 values[column.key] = value
             if all(v is None or _cell_text(v) == "" for v in values.values()) and not formula_errors:
@@ -290,12 +361,12 @@ class XlsxImporter:
 class NominationImporter(XlsxImporter):
     title = _("DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG")
     columns = [
-        Column("stt", "STT", 6),
-        Column("kind", "Cá nhân / Tập thể", 14),
-        Column("name", "Họ và tên / Tên tập thể", 32, required=True),
-        Column("birth", "Ngày sinh", 14),
-        Column("award", "Danh hiệu / Hình thức", 30, required=True),
-        Column("summary", "Tóm tắt thành tích", 60),
+        Column("stt", "STT", 6, max_length=20),
+        Column("kind", "Cá nhân / Tập thể", 14, max_length=20),
+        Column("name", "Họ và tên / Tên tập thể", 32, required=True, max_length=200),
+        Column("birth", "Ngày sinh", 14, max_length=20),
+        Column("award", "Danh hiệu / Hình thức", 30, required=True, max_length=200),
+        Column("summary", "Tóm tắt thành tích", 60, max_length=5000),  # NominationForm.achievement_summary
     ]
     instructions = [
         _("Cột “Cá nhân / Tập thể”: ghi “Cá nhân” (mặc định khi để trống) hoặc “Tập thể”."),
@@ -366,7 +437,7 @@ class NominationImporter(XlsxImporter):
                                      achievement_summary=summary, state=NominationState.DRAFT,
                                      **({"title": award} if isinstance(award, EmulationTitle) else {"form": award}))
         pending = [row for row in result.rows if row.obj is not None]
-        for row, violations in zip(pending, evaluate([r.obj for r in pending], stage=STAGE_ENTRY), strict=True):
+        for row, violations in zip(pending, evaluate([r.obj for r in pending], stage=STAGE_ENTRY, whole_list=True), strict=True):
             for v in violations:
                 (row.errors if v.blocking else row.warnings).append(f"{self.where(row.number)}: {v}")
         return result
@@ -403,17 +474,17 @@ AWARD_KINDS = {fold(label): value for value, label in AwardType.choices} | {
 class AwardHistoryImporter(XlsxImporter):
     title = _("LỊCH SỬ KHEN THƯỞNG CÁC NĂM TRƯỚC")
     columns = [
-        Column("stt", "STT", 6),
-        Column("kind", "Cá nhân / Tập thể", 14),
-        Column("name", "Họ và tên / Tên tập thể", 30, required=True),
-        Column("birth", "Ngày sinh", 13),
-        Column("unit", "Đơn vị", 26, required=True),
-        Column("award", "Danh hiệu / Hình thức", 28, required=True),
-        Column("year", "Năm", 8, required=True),
-        Column("number", "Số quyết định", 16),
-        Column("date", "Ngày quyết định", 15),
-        Column("issuer", "Cấp quyết định", 22),
-        Column("type", "Loại khen thưởng", 16),
+        Column("stt", "STT", 6, max_length=20),
+        Column("kind", "Cá nhân / Tập thể", 14, max_length=20),
+        Column("name", "Họ và tên / Tên tập thể", 30, required=True, max_length=200),
+        Column("birth", "Ngày sinh", 13, max_length=20),
+        Column("unit", "Đơn vị", 26, required=True, max_length=200),
+        Column("award", "Danh hiệu / Hình thức", 28, required=True, max_length=200),
+        Column("year", "Năm", 8, required=True, max_length=10),
+        Column("number", "Số quyết định", 16, max_length=50),  # AwardRecordForm.decision_number
+        Column("date", "Ngày quyết định", 15, max_length=20),
+        Column("issuer", "Cấp quyết định", 22, max_length=200),
+        Column("type", "Loại khen thưởng", 16, max_length=50),
     ]
     instructions = [
         _("Cột “Đơn vị”: tên hoặc mã viết tắt của đơn vị (ví dụ QLKH); tập thể ghi tên đơn vị ở cả hai cột."),

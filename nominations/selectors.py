@@ -49,6 +49,11 @@ def nominations_visible_to(user):
     return scope_sent(Nomination.objects.select_related(*NOMINATION_RELATED), user, "submission__unit_id", sent_nominations())
 
 
+def sees_flags(user):
+    """The “thay đổi sau khi gửi” flags (``nominations.facts``) are shown to the office, who vets."""
+    return user.has_perm("nominations.vet_nomination")
+
+
 def sees_drafts(user):
     """Drafts are the unit's own work: the office and unit heads see them, the council reads only what was sent."""
     return sees_unsent_work(user)
@@ -185,8 +190,9 @@ def violations_for(nominations):
 
 
 def preview_violations(nomination):
-    """Violations an unsaved (or changed) nomination would raise, for instant feedback in the form."""
-    return evaluate([nomination], stage=STAGE_ENTRY)[0]
+    """Violations an unsaved (or changed) nomination would raise, for instant feedback in the form; for a draft, R1's
+    share of the unit's list as it would be sent now, as an advisory warning."""
+    return evaluate([nomination], stage=STAGE_ENTRY, preview=True)[0]
 
 
 def vetting_queue(user):

@@ -34,7 +34,7 @@ S = NominationState
 __all__ = [
     "AWARD_FIELDS", "NOMINATION_FIELDS", "ROUND_FIELDS", "award_record_create", "award_record_delete", "award_record_update",
     "document_add", "document_delete", "initiative_create", "lock_for_rules", "nomination_admin_save", "nomination_create",
-    "nomination_create_from_acclamation", "nomination_delete", "nomination_return", "nomination_submit", "nomination_transition",
+    "nomination_create_from_acclamation", "nomination_delete", "nomination_return", "nomination_set_initiatives", "nomination_submit", "nomination_transition",
     "nomination_update", "nomination_vet", "nominations_bulk_transition", "round_create", "round_set_status", "round_update",
     "submission_get_or_create", "submission_submit", "submission_update",
 ]
@@ -67,11 +67,32 @@ def round_create(*, actor, name, kind, year, reference_date, deadline=None, camp
     return nomination_round
 
 
+def _refuse_frozen_round_fields(nomination_round, values):
+    """Only what may change at the round's status changes (``NominationRound.frozen_fields``)."""
+    frozen, why = nomination_round.frozen_fields()
+    errors = {}
+    for name in frozen:
+        if name not in values:
+            continue
+        new = values[name]
+        current = getattr(nomination_round, name + "_id" if name == "campaign" else name)
+        if name == "campaign":
+            new = getattr(new, "pk", new)
+        if name == "deadline" and nomination_round.kind == AwardType.AD_HOC:
+            continue  # always empty for an ad hoc round
+        if new != current:
+            label = NominationRound._meta.get_field(name).verbose_name
+            errors[name] = [_("Không sửa được %(field)s: %(why)s.") % {"field": label, "why": why}]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def round_update(*, actor, nomination_round, **values):
     require_office(actor)
     nomination_round = NominationRound.objects.select_for_update().get(pk=nomination_round.pk)
     before = snapshot(nomination_round, ROUND_FIELDS)
+    _refuse_frozen_round_fields(nomination_round, values)
     for name in ROUND_FIELDS:
         if name in values:
             value = values[name]
@@ -173,6 +194,25 @@ def _check_initiatives(person, initiatives):
     return initiatives
 
 
+def _set_initiatives(*, actor, nomination, initiatives):
+    """Attach ``initiatives`` to the nomination; a change of the set is an audit event."""
+    before = sorted(nomination.initiatives.all(), key=lambda i: i.pk)
+    after = sorted(initiatives, key=lambda i: i.pk)
+    nomination.initiatives.set(after)
+    if [i.pk for i in before] != [i.pk for i in after]:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=nomination, changes={
+            "initiatives": ["; ".join(map(str, before)) or None, "; ".join(map(str, after)) or None]})
+
+
+@transaction.atomic
+def nomination_set_initiatives(*, actor, nomination, initiatives):
+    """The initiatives of a nomination changed in the Django admin (office): only the nominee's own, audited."""
+    require_office(actor)
+    nomination = Nomination.objects.select_related("person").get(pk=nomination.pk)
+    _set_initiatives(actor=actor, nomination=nomination, initiatives=_check_initiatives(nomination.person, initiatives))
+    return nomination
+
+
 @transaction.atomic
 def nomination_create(*, actor, nomination_round, unit, person=None, subject_unit=None, title=None, form=None,
                       achievement_summary="", initiatives=(), override_reason="", batch_rest=()):
@@ -190,8 +230,8 @@ def nomination_create(*, actor, nomination_round, unit, person=None, subject_uni
                             form=form, achievement_summary=nfc_multiline(achievement_summary or ""), created_by=stored_actor(actor))
     warnings = nomination.full_clean(rules=RuleContext(override_reason=nfc_multiline(override_reason or ""), batch=tuple(batch_rest)))
     nomination.save()
-    nomination.initiatives.set(initiatives)
     audit_changes(actor=actor, obj=nomination, fields=NOMINATION_FIELDS)
+    _set_initiatives(actor=actor, nomination=nomination, initiatives=initiatives)
     record_overrides(nomination, warnings, override_reason, actor)
     return nomination
 
@@ -213,8 +253,8 @@ def nomination_update(*, actor, nomination, person=None, subject_unit=None, titl
     nomination.achievement_summary = nfc_multiline(achievement_summary or "")
     warnings = nomination.full_clean(rules=RuleContext(override_reason=nfc_multiline(override_reason or "")))
     nomination.save()
-    nomination.initiatives.set(initiatives)
     audit_changes(actor=actor, obj=nomination, fields=NOMINATION_FIELDS, before=before)
+    _set_initiatives(actor=actor, nomination=nomination, initiatives=initiatives)
     record_overrides(nomination, warnings, override_reason, actor)
     return nomination
 
@@ -240,10 +280,12 @@ def nomination_admin_save(*, actor, nomination, override_reason=""):
 @transaction.atomic
 def nomination_delete(*, actor, nomination):
     """Drafts only: anything sent stays in the record (returned, refused…)."""
-    nomination = Nomination.objects.select_related("submission__unit").get(pk=nomination.pk)
+    nomination = Nomination.objects.select_related("submission__unit", "round").get(pk=nomination.pk)
     _require_unit_scope(actor, nomination.submission.unit)
     if nomination.state != S.DRAFT:
         raise ValidationError(_("Chỉ xoá được đề nghị ở trạng thái nháp."))
+    if nomination.round.status != RoundStatus.OPEN and not _office_or_system(actor):
+        raise ValidationError(_("Đợt đề nghị “%(round)s” đã đóng: đơn vị không xoá đề nghị được nữa.") % {"round": nomination.round})
     for document in nomination.documents.all():
         document_delete(actor=actor, document=document)
     audit_record(actor=actor, action=AuditAction.DELETE, obj=nomination, changes=diff(snapshot(nomination, NOMINATION_FIELDS), {

@@ -24,8 +24,9 @@ from tdkt.workflow import Move, Workflow
 
 from .award_history import award_record_create
 from .enums import NominationState, RoundStatus
+from .facts import flag_clear
 from .models import Nomination, NominationRound, RuleOverride, UnitSubmission
-from .rules_engine import STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, RuleContext, enforce_all
+from .rules_engine import STAGE_LATER, STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, RuleContext, enforce_all
 
 S = NominationState
 
@@ -115,6 +116,18 @@ def judged_at(stage):
     return check
 
 
+def clear_flag_judged(step):
+    """Every rule was judged at this move and passed: a “thay đổi sau khi gửi” flag no longer holds (``facts.py``)."""
+    flag_clear(nomination=step.obj, actor=step.actor,
+               reason=_("Kiểm tra lại khi “%(move)s”: đạt các quy định.") % {"move": step.move.label})
+
+
+def clear_flag_refused(step):
+    """A refused nomination no longer counts: its flag goes (``facts.py``)."""
+    flag_clear(nomination=step.obj, actor=step.actor, reason=_("Đề nghị không được xét tiếp (%(state)s).") % {
+        "state": NominationState(step.to_state).label})
+
+
 def record_warnings(step):
     if step.data.get("warnings"):
         record_overrides(step.obj, step.data["warnings"], override_reason_of(step), step.actor)
@@ -140,10 +153,12 @@ def record_award(step):
 
 def _unit_move(source, target, label, stage):
     return Move(source, target, label=label, allowed=UNIT_OR_OFFICE, denied_message=OWN_UNIT_ONLY, checks=[round_still_open],
-                batch_checks=[judged_at(stage)], after_save=[record_warnings])
+                batch_checks=[judged_at(stage)], after_save=[record_warnings, clear_flag_judged])
 
 
 def _office_move(source, target, label, *, reason_required=False, **hooks):
+    if target in (S.VETTED_FAIL, S.COUNCIL_REJECTED):
+        hooks["after_save"] = [*hooks.get("after_save", []), clear_flag_refused]
     return Move(source, target, label=label, allowed=OFFICE, denied_message=OFFICE_ONLY, reason_required=reason_required,
                 danger=reason_required, before_save=[keep_reason] if reason_required else [], **hooks)
 
@@ -162,13 +177,13 @@ NOMINATION_WORKFLOW = Workflow(
         _office_move((S.SUBMITTED, S.RESUBMITTED, S.VETTED_PASS), S.RETURNED, gettext_lazy("Trả lại"), reason_required=True),
         _unit_move((S.RETURNED,), S.RESUBMITTED, gettext_lazy("Gửi lại"), STAGE_RESUBMIT),
         _office_move((S.SUBMITTED, S.RESUBMITTED), S.VETTED_PASS, gettext_lazy("Thẩm định đạt"), batch_checks=[judged_at(STAGE_VET)],
-                     after_save=[record_warnings]),
+                     after_save=[record_warnings, clear_flag_judged]),
         _office_move((S.SUBMITTED, S.RESUBMITTED), S.VETTED_FAIL, gettext_lazy("Thẩm định không đạt"), reason_required=True),
-        _office_move((S.VETTED_PASS,), S.AT_COUNCIL, gettext_lazy("Đưa ra Hội đồng")),
-        _office_move((S.AT_COUNCIL,), S.COUNCIL_PASSED, gettext_lazy("Ghi nhận Hội đồng thông qua")),
+        _office_move((S.VETTED_PASS,), S.AT_COUNCIL, gettext_lazy("Đưa ra Hội đồng"), batch_checks=[judged_at(STAGE_LATER)]),
+        _office_move((S.AT_COUNCIL,), S.COUNCIL_PASSED, gettext_lazy("Ghi nhận Hội đồng thông qua"), batch_checks=[judged_at(STAGE_LATER)]),
         _office_move((S.AT_COUNCIL,), S.COUNCIL_REJECTED, gettext_lazy("Ghi nhận Hội đồng không thông qua"), reason_required=True),
         _office_move((S.COUNCIL_PASSED,), S.DECIDED, gettext_lazy("Ghi quyết định khen thưởng"), checks=[decision_given],
-                     after_save=[record_award]),
+                     batch_checks=[judged_at(STAGE_LATER)], after_save=[record_award]),
     ],
 )
 

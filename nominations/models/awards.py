@@ -2,15 +2,39 @@
 dates), initiatives, and the awards received (``AwardRecord``). The lower layer of the models: the rules
 engine reads these, and nothing here calls the engine."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from movements.api import Person, Unit, one_subject
 
 from ..catalogues import CommendationForm, EmulationTitle
 from ..enums import AwardType, InitiativeKind, InitiativeScope, SubjectKind
+
+# ---------------------------------------------------------------- dates within sane bounds
+
+DATE_MIN = datetime.date(1945, 1, 1)
+DATE_MAX = datetime.date(2100, 12, 31)
+
+
+def validate_sane_date(value):
+    """A date of the department's records: from 1945 to 2100 (a typo such as 0202 or 20255 is refused)."""
+    if value is not None and not DATE_MIN <= value <= DATE_MAX:
+        raise ValidationError(_("Ngày %(date)s không hợp lệ: chỉ nhận ngày từ năm 1945 đến năm 2100.")
+                              % {"date": value.strftime("%d/%m/%Y") if value.year >= 1000 else value.isoformat()},
+                              code="date_range")
+
+
+def not_after_tomorrow(value, field):
+    """``{field: [message]}`` when ``value`` is later than tomorrow (a record of something that has happened)."""
+    if value is not None and value > timezone.localdate() + datetime.timedelta(days=1):
+        return {field: [_("Ngày %(date)s ở tương lai: chỉ nhận đến ngày mai.") % {"date": value.strftime("%d/%m/%Y")}]}
+    return {}
+
 
 
 class BonusCoefficient(models.Model):
@@ -69,7 +93,7 @@ class Initiative(models.Model):
     kind = models.CharField(_("loại"), max_length=12, choices=InitiativeKind.choices, default=InitiativeKind.INITIATIVE)
     scope = models.CharField(_("phạm vi ảnh hưởng"), max_length=10, choices=InitiativeScope.choices, default=InitiativeScope.BASE)
     year = models.PositiveSmallIntegerField(_("năm công nhận"))
-    recognised_on = models.DateField(_("ngày công nhận, nghiệm thu"), null=True, blank=True)
+    recognised_on = models.DateField(_("ngày công nhận, nghiệm thu"), null=True, blank=True, validators=[validate_sane_date])
     decision_number = models.CharField(_("số quyết định, biên bản"), max_length=50, blank=True)
 
     class Meta:
@@ -87,6 +111,9 @@ class Initiative(models.Model):
     def clean(self):
         if self.recognised_on and self.year and self.recognised_on.year != self.year:
             raise ValidationError({"recognised_on": _("Ngày công nhận phải thuộc năm công nhận.")})
+        future = not_after_tomorrow(self.recognised_on, "recognised_on")
+        if future:
+            raise ValidationError(future)
 
 
 def one_award(name):
@@ -143,7 +170,7 @@ class AwardRecord(AwardMixin):
     year = models.PositiveSmallIntegerField(_("năm thành tích"))
     kind = models.CharField(_("loại khen thưởng"), max_length=10, choices=AwardType.choices, default=AwardType.ANNUAL)
     decision_number = models.CharField(_("số quyết định"), max_length=50, blank=True)
-    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True, validators=[validate_sane_date])
     issuer = models.CharField(_("cấp quyết định"), max_length=200, blank=True, help_text=_("Ví dụ: Giám đốc Sở, Chủ tịch UBND tỉnh"))
     note = models.TextField(_("ghi chú"), blank=True)
     nomination = models.OneToOneField("Nomination", verbose_name=_("đề nghị"), on_delete=models.PROTECT, null=True, blank=True,
@@ -175,6 +202,9 @@ class AwardRecord(AwardMixin):
         self.clean_subject_and_award()
         if self.decision_date and self.year and self.decision_date.year < self.year:
             raise ValidationError({"decision_date": _("Ngày quyết định không được trước năm thành tích.")})
+        future = not_after_tomorrow(self.decision_date, "decision_date")
+        if future:
+            raise ValidationError(future)
 
     @property
     def scope_unit_id(self):

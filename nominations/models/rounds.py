@@ -17,7 +17,7 @@ from movements.api import Campaign, Person, Unit, one_subject, positions_at
 from ..catalogues import CommendationForm, EmulationTitle
 from ..enums import AwardType, DocumentKind, NominationState, RoundStatus
 from ..rules_engine import Rule, RuleContext, enforce, round_violations
-from .awards import AwardMixin, Initiative, one_award
+from .awards import AwardMixin, Initiative, not_after_tomorrow, one_award, validate_sane_date
 
 
 class NominationRound(models.Model):
@@ -27,8 +27,10 @@ class NominationRound(models.Model):
     kind = models.CharField(_("loại đợt"), max_length=10, choices=AwardType.choices, default=AwardType.ANNUAL)
     year = models.PositiveSmallIntegerField(_("năm thành tích"))
     reference_date = models.DateField(
-        _("ngày xét"), help_text=_("Ngày dùng để xác định chức vụ lãnh đạo, kỷ luật… của người được đề nghị."))
-    deadline = models.DateField(_("hạn nộp hồ sơ"), null=True, blank=True, help_text=_("Đợt đột xuất không có hạn nộp."))
+        _("ngày xét"), help_text=_("Ngày dùng để xác định chức vụ lãnh đạo, kỷ luật… của người được đề nghị."),
+        validators=[validate_sane_date])
+    deadline = models.DateField(_("hạn nộp hồ sơ"), null=True, blank=True, help_text=_("Đợt đột xuất không có hạn nộp."),
+                                validators=[validate_sane_date])
     campaign = models.ForeignKey(Campaign, verbose_name=_("phong trào thi đua"), on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="nomination_rounds")
     status = models.CharField(_("trạng thái"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.OPEN)
@@ -62,9 +64,29 @@ class NominationRound(models.Model):
             raise ValidationError({"campaign": _("Đợt chuyên đề phải gắn với một phong trào thi đua.")})
         if self.reference_date and self.year and not 0 <= self.reference_date.year - self.year <= 1:
             raise ValidationError({"reference_date": _("Ngày xét phải thuộc năm thành tích hoặc năm liền sau.")})
+        if self.deadline and self.reference_date and self.deadline < self.reference_date:
+            raise ValidationError({"deadline": _("Hạn nộp hồ sơ (%(deadline)s) không được trước ngày xét (%(ref)s).") % {
+                "deadline": self.deadline.strftime("%d/%m/%Y"), "ref": self.reference_date.strftime("%d/%m/%Y")}})
         blocking = [str(v) for v in round_violations(self) if v.blocking]
         if blocking:
             raise ValidationError({"campaign": blocking})
+
+    #: What fixes the basis of the judgement: kind, year, reference date and campaign cannot change once a unit sent.
+    BASIS_FIELDS = ("kind", "year", "reference_date", "campaign")
+
+    def frozen_fields(self):
+        """The fields that may no longer change at the round's status, with the reason: open — kind, year, reference
+        date and campaign once any nomination of the round was sent; closed or at the council — everything but the
+        name and the note; decided — everything but the note."""
+        if self.pk is None:
+            return (), ""
+        if self.status == RoundStatus.DECIDED:
+            return tuple(f for f in ("name", "deadline", *self.BASIS_FIELDS)), _("đợt đã có quyết định")
+        if self.status != RoundStatus.OPEN:
+            return ("deadline", *self.BASIS_FIELDS), _("đợt đã đóng (%(status)s)") % {"status": self.get_status_display()}
+        if self.nominations.filter(sent_nominations()).exists():
+            return self.BASIS_FIELDS, _("đã có đề nghị được gửi")
+        return (), ""
 
     @property
     def is_open(self):
@@ -81,7 +103,7 @@ class UnitSubmission(models.Model):
     round = models.ForeignKey(NominationRound, verbose_name=_("đợt đề nghị"), on_delete=models.PROTECT, related_name="submissions")
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị đề nghị"), on_delete=models.PROTECT, related_name="nomination_submissions")
     memo_number = models.CharField(_("số tờ trình"), max_length=50, blank=True)
-    memo_date = models.DateField(_("ngày tờ trình"), null=True, blank=True)
+    memo_date = models.DateField(_("ngày tờ trình"), null=True, blank=True, validators=[validate_sane_date])
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người gửi"), on_delete=models.PROTECT, null=True,
                                      blank=True, related_name="+")
@@ -98,6 +120,16 @@ class UnitSubmission(models.Model):
 
     def __str__(self):
         return f"{self.unit} – {self.round}"
+
+    def clean(self):
+        future = not_after_tomorrow(self.memo_date, "memo_date")
+        if future:
+            raise ValidationError(future)
+
+    @property
+    def is_sent(self):
+        """The unit sent its list (or a nomination of it reached the office)."""
+        return self.submitted_at is not None or (self.pk is not None and self.nominations.filter(sent_nominations()).exists())
 
     @property
     def scope_unit_id(self):
@@ -195,6 +227,10 @@ class Nomination(AwardMixin):
                                    blank=True, related_name="+")
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    facts_flag = models.TextField(_("thay đổi sau khi gửi"), blank=True, help_text=_(
+        "Quy định bị vi phạm khi kiểm tra lại sau một thay đổi về chức vụ, xếp loại, kỷ luật của người hoặc tập thể được "
+        "đề nghị (sau khi đã gửi); tự xoá khi lần kiểm tra sau đạt."))
+    facts_flagged_at = models.DateTimeField(_("gắn cờ lúc"), null=True, blank=True)
 
     CONTENT_FIELDS = ("round_id", "submission_id", "person_id", "unit_id", "title_id", "form_id")
 

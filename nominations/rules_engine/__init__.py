@@ -29,6 +29,7 @@ from .registry import (
     ALL_CHECKS,
     STAGE_AUDIT,
     STAGE_ENTRY,
+    STAGE_LATER,
     STAGE_RESUBMIT,
     STAGE_SUBMIT,
     STAGE_VET,
@@ -45,20 +46,23 @@ from .registry import (
 from .rule import Rule
 
 __all__ = [
-    "ALL_CHECKS", "STAGE_AUDIT", "STAGE_ENTRY", "STAGE_RESUBMIT", "STAGE_SUBMIT", "STAGE_VET", "VALIDATORS",
+    "ALL_CHECKS", "STAGE_AUDIT", "STAGE_ENTRY", "STAGE_LATER", "STAGE_RESUBMIT", "STAGE_SUBMIT", "STAGE_VET", "VALIDATORS",
     "Batch", "Rule", "RuleContext", "Violation",
     "check_nominations", "enforce", "enforce_all", "errors_of", "evaluate", "floor_share", "fmt_date", "fmt_pct", "fmt_share",
     "load_rules", "overridden_codes", "parameter_errors", "register", "round_violations",
 ]
 
 
-def evaluate(pending, *, stage, rules=None, today=None):
-    """Violations of each pending nomination (a list per item, in order)."""
+def evaluate(pending, *, stage, rules=None, today=None, preview=False, whole_list=False):
+    """Violations of each pending nomination (a list per item, in order). ``preview``: a draft is shown to its unit
+    (the form's live check): R1 adds what it would find if the unit's list were sent now, as an advisory warning.
+    ``whole_list``: drafts arriving as a whole list (an Excel import): R1 judges them at once with the unit's list."""
     pending = list(pending)
     result = [[] for _ in pending]
     if not pending:
         return result
-    batch = Batch(pending, stage=stage, rules=load_rules() if rules is None else rules, today=today)
+    batch = Batch(pending, stage=stage, rules=load_rules() if rules is None else rules, today=today, preview=preview,
+                  whole_list=whole_list)
     for rule in batch.rules:
         validator = VALIDATORS.get(rule.code)
         if validator is None or stage not in validator.stages:
@@ -85,6 +89,8 @@ def errors_of(violations, overridden):
     """Messages that stop a write: blocking ones, and warnings not overridden with a reason."""
     errors = []
     for v in violations:
+        if v.advisory:
+            continue
         if v.blocking:
             errors.append(str(v))
         elif overridden is not None and v.code not in overridden:
@@ -99,7 +105,7 @@ def enforce(nomination, context):
     errors = errors_of(violations, overridden_codes(nomination, context))
     if errors:
         raise ValidationError(errors, code="rule")
-    return [v for v in violations if not v.blocking]
+    return [v for v in violations if not v.blocking and not v.advisory]
 
 
 def enforce_all(nominations, context):
@@ -116,7 +122,7 @@ def enforce_all(nominations, context):
     for n, violations in zip(nominations, evaluate(nominations, stage=context.stage), strict=True):
         passing = None if context.override_reason else overridden.get(n.pk, set())
         errors += [f"{n.subject} – {n.award}: {message}" for message in errors_of(violations, passing)]
-        warnings.append([v for v in violations if not v.blocking])
+        warnings.append([v for v in violations if not v.blocking and not v.advisory])
     if errors:
         raise ValidationError(errors, code="rule")
     return warnings

@@ -21,9 +21,14 @@ def _covers(start, end, date):
 class Batch:
     """The pending nominations and the data the validators share, each loaded once."""
 
-    def __init__(self, pending, *, stage, rules, today=None):
+    def __init__(self, pending, *, stage, rules, today=None, preview=False, whole_list=False):
         self.items = list(pending)
         self.stage = stage
+        #: A draft shown to its unit (the form's live check): rules that judge a list only when it is sent (R1) say,
+        #: as an advisory warning, what they would find if the list were sent now.
+        self.preview = preview
+        #: The drafts arrive as a whole list at once (an Excel import): those rules judge them now, with the unit's list.
+        self.whole_list = whole_list
         self.rules = rules
         self.today = today or timezone.localdate()
         self.pending_pks = [n.pk for n in self.items if n.pk]
@@ -67,6 +72,10 @@ class Batch:
         defines the model (whose validation calls the engine), so it never imports it."""
         nomination_model = type(self.items[0])
         return nomination_model._default_manager.filter(state__in=NominationState.counted()).exclude(pk__in=self.pending_pks)
+
+    def sent_existing(self):
+        """What the units have sent that counts (not drafts, not refused), outside the batch."""
+        return self.existing().filter(state__in=NominationState.sent())
 
     def rule_params(self, code, date):
         for rule in self.rules:

@@ -36,7 +36,8 @@ def one_achievement(rule, batch, idx):
         if row["person_id"]:
             taken.setdefault(("unit", row["person_id"], row["round__year"]), []).append(
                 (row["submission__unit_id"], row["submission__unit__name"]))
-    for row in AwardRecord.objects.filter(who, year__in=years).values(
+    # the award records the batch's own decisions created are that same achievement, not a second one
+    for row in AwardRecord.objects.filter(who, year__in=years).exclude(nomination_id__in=batch.pending_pks).values(
             "person_id", "unit_id", "title_id", "form_id", "year", "kind", "decision_number"):
         subject = ("p", row["person_id"]) if row["person_id"] else ("u", row["unit_id"])
         award = ("t", row["title_id"]) if row["title_id"] else ("f", row["form_id"])

@@ -80,6 +80,24 @@ def _rank(value):
     return Rating.rank(value) if value in Rating.values else 0
 
 
+def _missing_years(got, size, year, cut):
+    """The years missing *inside* a run of ``size`` consecutive years ending this year or the year before (a gap:
+    a year without it between two years with it), from the window closest to complete; nothing when there is no gap.
+    Years up to the end of a discipline do not count and are not named."""
+    got = set(got)
+    best = None
+    for end in (year, year - 1):
+        window = [y for y in range(end - size + 1, end + 1) if not (cut and y <= cut.year)]
+        present = got.intersection(window)
+        if not window or not present:
+            continue
+        missing = [y for y in window if y not in got]
+        inner = [y for y in missing if min(present) < y < max(present)]
+        if best is None or (len(missing), -len(inner)) < best[0]:
+            best = ((len(missing), -len(inner)), inner)
+    return best[1] if best else []
+
+
 def _person_prerequisites(batch, hist, n, crit, names, cut):
     subject, year = batch.subject_key(n), batch.year(n)
     problems = []
@@ -118,7 +136,7 @@ def _person_prerequisites(batch, hist, n, crit, names, cut):
                 if ok:
                     windows.append(window)
         if not windows:
-            wanted, facts = [], []
+            wanted, facts, gaps = [], [], []
             for option in options:
                 if "award" in option:
                     what = names.get(option["award"], option["award"])
@@ -130,8 +148,17 @@ def _person_prerequisites(batch, hist, n, crit, names, cut):
                            if hist.rating(subject, y) == option["rating"] and not (cut and y <= cut.year)]
                 wanted.append(_("%(n)s năm liên tục đạt “%(what)s”") % {"n": option["years"], "what": what})
                 facts.append(_("%(what)s: %(years)s") % {"what": what, "years": ", ".join(map(str, got)) or _("chưa có năm nào")})
-            problems.append(_("cần %(wanted)s, kết thúc năm %(prev)s hoặc %(year)s (%(facts)s)")
-                            % {"wanted": _(" hoặc ").join(wanted), "prev": year - 1, "year": year, "facts": "; ".join(facts)})
+                missing = _missing_years(got, option["years"], year, cut)
+                if missing:
+                    gaps.append((what, missing))
+            problem = _("cần %(wanted)s, kết thúc năm %(prev)s hoặc %(year)s (%(facts)s)") % {
+                "wanted": _(" hoặc ").join(wanted), "prev": year - 1, "year": year, "facts": "; ".join(facts)}
+            if len(gaps) == 1:
+                problem += "; " + _("thiếu năm %(years)s") % {"years": ", ".join(map(str, gaps[0][1]))}
+            elif gaps:
+                problem += "; " + "; ".join(_("“%(what)s” thiếu năm %(years)s") % {"what": what, "years": ", ".join(map(str, years))}
+                                            for what, years in gaps)
+            problems.append(problem)
             windows = [list(range(year - span + 1, year + 1))]
     if "initiatives_in_window" in crit:
         need = crit["initiatives_in_window"]

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from movements.api import PositionAssignment
 
-from ..enums import AwardType
+from ..enums import AwardType, NominationState
 from .registry import (
     STAGE_AUDIT,
     STAGE_ENTRY,
+    STAGE_LATER,
     STAGE_RESUBMIT,
     STAGE_SUBMIT,
     STAGE_VET,
@@ -54,61 +55,121 @@ def _excess(new_flags, db_total, db_leaders, share):
     return total, leaders, allowed, flagged
 
 
-@register("R1", stages=(STAGE_ENTRY, STAGE_SUBMIT, STAGE_RESUBMIT, STAGE_VET, STAGE_AUDIT), required=("max_share",))
+JUDGE, PROJECT, PROJECT_JUDGED = "judge", "project", "project_judged"
+
+
+def _r1_mode(batch, n):
+    """How R1 sees a pending nomination.
+
+    R1 judges a unit's list when it is sent, and at every later stage: a nomination that is sent (any state but a
+    draft, e.g. a returned one edited) or being sent is *judged* against what the units have sent. A draft being
+    written is not judged (a list may be typed in any order); shown to its unit (the form's live check, the lists) it
+    is *projected*: what sending the unit's list now would give, as an advisory warning. Drafts arriving as a whole
+    list (an Excel import) are projected and judged at once. A refused nomination does not count."""
+    if n.state not in NominationState.counted():
+        return None
+    if batch.stage not in (STAGE_ENTRY, STAGE_AUDIT) or n.state != NominationState.DRAFT:
+        return JUDGE
+    if batch.stage == STAGE_ENTRY and batch.whole_list:
+        return PROJECT_JUDGED
+    if batch.stage == STAGE_AUDIT or batch.preview:
+        return PROJECT
+    return None
+
+
+def _new_persons(rows, known, batch):
+    """``{person id: is a leader at the reference date}`` of the pending rows not already counted, in order."""
+    new = {}
+    for _i, n in rows:
+        if n.person_id not in known and n.person_id not in new:
+            new[n.person_id] = batch.is_leader(n)
+    return new
+
+
+def _r1_message(rule, where, label_period, counts, share, *, advisory):
+    total, leaders, allowed = counts
+    text = _("%(where)s, %(period)s: %(l)s/%(t)s cá nhân là lãnh đạo, quản lý (%(pct)s%%) > %(max)s%% (tối đa %(allowed)s người)") % {
+        "where": where, "period": label_period, "l": leaders, "t": total, "pct": fmt_pct(leaders, total), "max": fmt_share(share),
+        "allowed": allowed}
+    if advisory:
+        text = _("Nếu gửi danh sách như hiện tại: %(text)s") % {"text": text}
+    return violation(rule, text, advisory=advisory)
+
+
+@register("R1", stages=(STAGE_ENTRY, STAGE_SUBMIT, STAGE_RESUBMIT, STAGE_VET, STAGE_LATER, STAGE_AUDIT), required=("max_share",))
 def leadership_share(rule, batch, idx):
     """Cá nhân giữ chức vụ lãnh đạo, quản lý không quá ``max_share`` tổng số cá nhân được đề nghị,
     theo từng đơn vị (``unit``) và toàn cơ quan (``all``), trong cả năm (``period: year``, gồm các
-    loại đợt ``round_kinds``) hoặc từng đợt. Chức vụ xét theo quá trình công tác tại ngày xét của đợt."""
+    loại đợt ``round_kinds``) hoặc từng đợt. Chức vụ xét theo quá trình công tác tại ngày xét của đợt.
+    Xét khi đơn vị gửi danh sách và ở mọi bước sau (chỉ tính những gì đã gửi); khi danh sách còn là nháp,
+    tỷ lệ được hiển thị như cảnh báo (không chặn khi nhập)."""
     p = rule.parameters
     share = Decimal(str(p["max_share"]))
     scopes = p.get("scopes", ["unit", "all"])
+    sent = NominationState.sent()
     groups = defaultdict(list)
     for i in idx:
         n = batch.items[i]
-        if n.person_id and _in_period(p, n):
+        mode = _r1_mode(batch, n)
+        if n.person_id and mode and _in_period(p, n):
             flt, key = _period_filter(p, n)
-            groups[key].append((i, n, flt))
+            groups[key].append((i, n, flt, mode))
     out = []
     for (period, value), members in groups.items():
         flt = members[0][2]
         base = batch.existing().filter(person__isnull=False, **flt)
-        persons = {n.person_id for _i, n, _f in members}
-        already = set(base.filter(person_id__in=persons).values_list("person_id", "submission__unit_id").distinct())
+        persons = {n.person_id for _i, n, _f, _m in members}
+        sent_pairs, all_pairs = set(), set()
+        for person_id, unit_id, state in base.filter(person_id__in=persons).values_list(
+                "person_id", "submission__unit_id", "state").distinct():
+            all_pairs.add((person_id, unit_id))
+            if state in sent:
+                sent_pairs.add((person_id, unit_id))
         leader = _leader_at_reference()
+        is_sent = Q(state__in=sent)
         label_period = _("năm %(year)s") % {"year": value} if period == "year" else _("đợt “%(round)s”") % {"round": members[0][1].round}
+        judged = [(i, n) for i, n, _f, mode in members if mode == JUDGE]
+        projected = [(i, n) for i, n, _f, mode in members if mode in (PROJECT, PROJECT_JUDGED)]
+        advisory = {i for i, _n, _f, mode in members if mode == PROJECT}
+        projected_units = {batch.proposing_unit(n).pk for _i, n in projected}
         if "unit" in scopes:
             per_unit = {row["submission__unit_id"]: row for row in base.values("submission__unit_id").annotate(
-                total=Count("person_id", distinct=True), leaders=Count("person_id", distinct=True, filter=leader))}
-            by_unit = defaultdict(list)
-            for i, n, _f in members:
-                by_unit[batch.proposing_unit(n)].append((i, n))
-            for unit, rows in by_unit.items():
-                new = {}
-                for _i, n in rows:
-                    if (n.person_id, unit.pk) not in already and n.person_id not in new:
-                        new[n.person_id] = batch.is_leader(n)
-                db = per_unit.get(unit.pk, {"total": 0, "leaders": 0})
+                total=Count("person_id", distinct=True, filter=is_sent), leaders=Count("person_id", distinct=True, filter=leader & is_sent),
+                total_all=Count("person_id", distinct=True), leaders_all=Count("person_id", distinct=True, filter=leader))}
+            units = {batch.proposing_unit(n).pk: batch.proposing_unit(n) for _i, n in judged + projected}
+            for unit_id, unit in units.items():
+                db = per_unit.get(unit_id, {"total": 0, "leaders": 0, "total_all": 0, "leaders_all": 0})
+                mine = [(i, n) for i, n in judged if batch.proposing_unit(n).pk == unit_id]
+                new = _new_persons(mine, {p_ for p_, u in sent_pairs if u == unit_id}, batch)
                 total, leaders, allowed, flagged = _excess(new, db["total"], db["leaders"], share)
-                for i, n in rows:
-                    if n.person_id in flagged:
-                        out.append((i, violation(rule, _(
-                            "%(unit)s, %(period)s: %(l)s/%(t)s cá nhân là lãnh đạo, quản lý (%(pct)s%%) > %(max)s%% (tối đa %(allowed)s người)")
-                            % {"unit": unit.name, "period": label_period, "l": leaders, "t": total, "pct": fmt_pct(leaders, total),
-                               "max": fmt_share(share), "allowed": allowed})))
+                out += [(i, _r1_message(rule, unit.name, label_period, (total, leaders, allowed), share, advisory=False))
+                        for i, n in mine if n.person_id in flagged]
+                if unit_id in projected_units:
+                    drafts = [(i, n) for i, n in projected if batch.proposing_unit(n).pk == unit_id]
+                    new = _new_persons(mine + drafts, {p_ for p_, u in all_pairs if u == unit_id}, batch)
+                    total, leaders, allowed, flagged = _excess(new, db["total_all"], db["leaders_all"], share)
+                    out += [(i, _r1_message(rule, unit.name, label_period, (total, leaders, allowed), share, advisory=i in advisory))
+                            for i, n in drafts if n.person_id in flagged]
         if "all" in scopes:
-            agg = base.aggregate(total=Count("person_id", distinct=True), leaders=Count("person_id", distinct=True, filter=leader))
-            known = {p_ for p_, _u in already}
-            new = {}
-            for _i, n, _f in members:
-                if n.person_id not in known and n.person_id not in new:
-                    new[n.person_id] = batch.is_leader(n)
+            agg = base.aggregate(total=Count("person_id", distinct=True, filter=is_sent),
+                                 leaders=Count("person_id", distinct=True, filter=leader & is_sent))
+            known = {p_ for p_, _u in sent_pairs}
+            new = _new_persons(judged, known, batch)
             total, leaders, allowed, flagged = _excess(new, agg["total"], agg["leaders"], share)
-            for i, n, _f in members:
-                if n.person_id in flagged:
-                    out.append((i, violation(rule, _(
-                        "Toàn cơ quan, %(period)s: %(l)s/%(t)s cá nhân là lãnh đạo, quản lý (%(pct)s%%) > %(max)s%% (tối đa %(allowed)s người)")
-                        % {"period": label_period, "l": leaders, "t": total, "pct": fmt_pct(leaders, total),
-                           "max": fmt_share(share), "allowed": allowed})))
+            out += [(i, _r1_message(rule, _("Toàn cơ quan"), label_period, (total, leaders, allowed), share, advisory=False))
+                    for i, n in judged if n.person_id in flagged]
+            if projected:
+                # each unit's drafts on top of what every unit has sent (persons already sent count once)
+                extra = {row["submission__unit_id"]: row for row in base.filter(state=NominationState.DRAFT).exclude(
+                    person_id__in=base.filter(is_sent).values("person_id")).values("submission__unit_id").annotate(
+                    total=Count("person_id", distinct=True), leaders=Count("person_id", distinct=True, filter=leader))}
+                for unit_id in projected_units:
+                    db = extra.get(unit_id, {"total": 0, "leaders": 0})
+                    drafts = [(i, n) for i, n in projected if batch.proposing_unit(n).pk == unit_id]
+                    new = _new_persons(judged + drafts, known | {p_ for p_, u in all_pairs if u == unit_id}, batch)
+                    total, leaders, allowed, flagged = _excess(new, agg["total"] + db["total"], agg["leaders"] + db["leaders"], share)
+                    out += [(i, _r1_message(rule, _("Toàn cơ quan"), label_period, (total, leaders, allowed), share,
+                                            advisory=i in advisory)) for i, n in drafts if n.person_id in flagged]
     return out
 
 
@@ -117,14 +178,17 @@ def leadership_share(rule, batch, idx):
 @register("R2", stages=(STAGE_ENTRY, STAGE_SUBMIT, STAGE_RESUBMIT, STAGE_VET, STAGE_AUDIT))
 def collective_and_head(rule, batch, idx):
     """Không đề nghị đồng thời một tập thể và người đứng đầu tập thể đó (cùng năm, mọi đợt và
-    đơn vị; ``period: round`` để chỉ xét trong một đợt). Người đứng đầu xét tại ngày xét."""
+    đơn vị; ``period: round`` để chỉ xét trong một đợt). Người đứng đầu xét tại ngày xét.
+    ``awards``: mã các danh hiệu, hình thức quy định này áp dụng (cả phía tập thể và phía người đứng
+    đầu); để trống là mọi danh hiệu, hình thức."""
     p = rule.parameters
     by_round = p.get("period", "year") == "round"
     kinds = p.get("round_kinds") or AwardType.values
+    covered = set(p.get("awards") or [])
     pairs = []  # (i, side, head assignment)
     for i in idx:
         n = batch.items[i]
-        if n.round.kind not in kinds:
+        if n.round.kind not in kinds or (covered and batch.award_code(n) not in covered):
             continue
         if n.unit_id:
             head = batch.head_of(n.unit_id, batch.ref(n))
@@ -141,8 +205,10 @@ def collective_and_head(rule, batch, idx):
     heads = {a.person_id for _i, _s, a in pairs}
     units = {a.unit_id for _i, _s, a in pairs}
     years = {batch.year(batch.items[i]) for i, _s, _a in pairs}
-    rows = (batch.existing().filter(round__year__in=years, round__kind__in=kinds)
-            .filter(Q(person_id__in=heads) | Q(unit_id__in=units)).values_list("person_id", "unit_id", "round__year", "round_id"))
+    rows = batch.existing().filter(round__year__in=years, round__kind__in=kinds).filter(Q(person_id__in=heads) | Q(unit_id__in=units))
+    if covered:
+        rows = rows.filter(Q(title__code__in=covered) | Q(form__code__in=covered))
+    rows = rows.values_list("person_id", "unit_id", "round__year", "round_id")
     taken_person, taken_unit = set(), set()
     for person_id, unit_id, year, round_id in rows:
         if person_id:

@@ -17,9 +17,10 @@ STAGE_ENTRY = "entry"        # create a nomination or change its content
 STAGE_SUBMIT = "submit"      # nháp → đã gửi
 STAGE_RESUBMIT = "resubmit"  # trả lại → đã gửi lại (the deadline no longer applies)
 STAGE_VET = "vet"            # → thẩm định đạt
-STAGE_AUDIT = "audit"        # re-check of a whole round for display (gauges, lists)
+STAGE_LATER = "later"        # → đưa ra Hội đồng, Hội đồng thông qua, có quyết định (the quota still holds)
+STAGE_AUDIT = "audit"        # re-check of a whole round for display (gauges, lists), or after the facts changed
 
-ALL_CHECKS = (STAGE_ENTRY, STAGE_SUBMIT, STAGE_RESUBMIT, STAGE_VET, STAGE_AUDIT)
+ALL_CHECKS = (STAGE_ENTRY, STAGE_SUBMIT, STAGE_RESUBMIT, STAGE_VET, STAGE_LATER, STAGE_AUDIT)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class Violation:
     legal_basis: str
     severity: str
     rule_id: int | None = field(default=None, compare=False)
+    #: Shown, never enforced nor overridden: what a rule would say if a draft list were sent now (R1's share).
+    advisory: bool = field(default=False, compare=False)
 
     @property
     def blocking(self):
@@ -85,9 +88,12 @@ class Violation:
         return text
 
 
-def violation(rule, message, severity=None):
-    """A :class:`Violation` of the rule row ``rule`` (its severity unless another is given)."""
-    return Violation(rule.code, rule.name, message, rule.legal_basis, severity or rule.severity, rule.pk)
+def violation(rule, message, severity=None, *, advisory=False):
+    """A :class:`Violation` of the rule row ``rule`` (its severity unless another is given; an advisory one is a
+    warning that is only shown)."""
+    if advisory:
+        severity = RuleSeverity.WARNING
+    return Violation(rule.code, rule.name, message, rule.legal_basis, severity or rule.severity, rule.pk, advisory)
 
 
 # ---------------------------------------------------------------- registry
@@ -134,6 +140,10 @@ def parameter_errors(code, parameters):
     for key in ("period", "scope"):
         if key in parameters and parameters[key] not in ("year", "round"):
             errors.append(_("“%(key)s” phải là “year” (cả năm) hoặc “round” (từng đợt).") % {"key": key})
+    awards = parameters.get("awards", [])
+    if not isinstance(awards, list) or not all(isinstance(code, str) and code.strip() for code in awards):
+        errors.append(_("“awards” phải là danh sách mã danh hiệu, hình thức (ví dụ [\"CSTD_TINH\", \"BK_TINH\"]); để trống "
+                        "([]) là mọi danh hiệu, hình thức."))
     kinds = parameters.get("round_kinds", []) + parameters.get("excluded_kinds", []) + parameters.get("exempt_kinds", [])
     if not set(kinds) <= set(AwardType.values):
         errors.append(_("Loại đợt chỉ gồm: %(kinds)s.") % {"kinds": ", ".join(AwardType.values)})

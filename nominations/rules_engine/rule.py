@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..catalogues import CommendationForm, EmulationTitle
 from ..enums import RuleSeverity
 from .registry import parameter_errors
 
@@ -56,5 +57,10 @@ class Rule(models.Model):
 
     def clean(self):
         errors = parameter_errors(self.code, self.parameters)
+        if not errors and isinstance(self.parameters, dict) and self.parameters.get("awards"):
+            known = set(EmulationTitle.objects.values_list("code", flat=True)) | set(CommendationForm.objects.values_list("code", flat=True))
+            unknown = [code for code in self.parameters["awards"] if code not in known]
+            if unknown:
+                errors.append(_("Không có danh hiệu, hình thức mã: %(codes)s.") % {"codes": ", ".join(unknown)})
         if errors:
             raise ValidationError({"parameters": errors})

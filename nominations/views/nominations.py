@@ -31,12 +31,13 @@ from .common import export, nomination_or_404, round_and_unit
 @login_required
 def nomination_list(request):
     user = request.user
+    show_flags = selectors.sees_flags(user)
     nomination_filter = NominationFilter(request.GET or None, queryset=selectors.nominations_visible_to(user),
-                                         units=selectors.units_for_submission(user))
+                                         units=selectors.units_for_submission(user), show_flags=show_flags)
     qs = nomination_filter.qs.order_by("-round__year", "-round_id", "submission__unit__sort_order", PERSONS_FIRST, "id")
     template = "nominations/nomination_list.html#results" if request.htmx else "nominations/nomination_list.html"
     return render(request, template, {"filter": nomination_filter, "page": paginate(request, qs),
-                                      "query": request.GET.urlencode()})
+                                      "query": request.GET.urlencode(), "show_flags": show_flags})
 
 
 @login_required
@@ -62,7 +63,7 @@ def nomination_detail(request, pk):
         "overrides": nomination.overrides.select_related("rule", "created_by"),
         "documents": selectors.documents_visible_to(user).filter(nomination=nomination), "initiatives": nomination.initiatives.all(),
         "can_change": user.has_perm("nominations.change_nomination", nomination) and nomination.round.is_open,
-        "can_delete": user.has_perm("nominations.delete_nomination", nomination),
+        "can_delete": user.has_perm("nominations.delete_nomination", nomination), "show_flags": selectors.sees_flags(user),
     })
 
 

@@ -22,13 +22,15 @@ from ..selectors import PERSONS_FIRST
 def vetting_queue(request):
     require_perm(request.user, "nominations.vet_nomination")
     queue = selectors.vetting_queue(request.user)
-    nomination_filter = NominationFilter(request.GET or None, queryset=queue, units=selectors.units_for_submission(request.user))
+    show_flags = selectors.sees_flags(request.user)
+    nomination_filter = NominationFilter(request.GET or None, queryset=queue, units=selectors.units_for_submission(request.user),
+                                         show_flags=show_flags)
     qs = nomination_filter.qs.order_by("round_id", "submission__unit__sort_order", PERSONS_FIRST, "id")
     page = paginate(request, qs)
     violations = selectors.violations_for(page.object_list)
     return render(request, "nominations/vetting_queue.html", {
         "filter": nomination_filter, "page": page, "rows": [(n, violations.get(n.pk, [])) for n in page.object_list],
-        "actions": BulkVetForm.base_fields["action"].choices})
+        "actions": BulkVetForm.base_fields["action"].choices, "show_flags": show_flags})
 
 
 @login_required

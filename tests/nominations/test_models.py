@@ -118,7 +118,7 @@ def test_bonus_is_the_coefficient_times_the_base_salary_rounded_up_to_10000(db):
     (datetime.date(2026, 3, 1), True), (datetime.date(2027, 1, 1), False)])
 def test_the_reference_date_falls_in_the_achievement_year_or_the_next(db, reference_date, valid):
     nomination_round = NominationRound(name="Tổng kết năm 2025", kind=AwardType.ANNUAL, year=2025, reference_date=reference_date,
-                                       deadline=datetime.date(2026, 1, 15))
+                                       deadline=datetime.date(2027, 1, 15))  # not before any reference date here (issue 8)
     if valid:
         nomination_round.full_clean()
         return

@@ -59,11 +59,21 @@ def test_numbers_use_the_vietnamese_decimal_comma_and_floor():
 
 
 # ---------------------------------------------------------------- R1
+# R1 judges a unit's list when it is sent and at every later stage, over what the units have sent (issue 8): the
+# lists below are sent, the new nominations judged as they are sent.
+
+def check_sent(*nominations):
+    return check(*nominations, stage=STAGE_SUBMIT)
+
+
+def nominate_sent(submission, people, code="LDTT", **kwargs):
+    return nominate(submission, people, code, state=kwargs.pop("state", NominationState.SUBMITTED), **kwargs)
+
 
 def test_r1_forty_percent_of_seven_is_two(sub_a):
-    nominate(sub_a, staff(sub_a.unit, 4) + staff(sub_a.unit, 2, leader=True))
+    nominate_sent(sub_a, staff(sub_a.unit, 4) + staff(sub_a.unit, 2, leader=True))
     third_leader = staff(sub_a.unit, 1, leader=True)[0]
-    [violations] = check(build_nomination(sub_a, person=third_leader))
+    [violations] = check_sent(build_nomination(sub_a, person=third_leader))
     assert messages(violations, "R1") == [
         "Phòng Quản lý khoa học, năm 2025: 3/7 cá nhân là lãnh đạo, quản lý (42,9%) > 40% (tối đa 2 người)",
         "Toàn cơ quan, năm 2025: 3/7 cá nhân là lãnh đạo, quản lý (42,9%) > 40% (tối đa 2 người)",
@@ -74,22 +84,22 @@ def test_r1_forty_percent_of_seven_is_two(sub_a):
 
 
 def test_r1_the_example_of_the_issue_five_of_eleven(sub_a):
-    nominate(sub_a, staff(sub_a.unit, 6) + staff(sub_a.unit, 4, leader=True))
-    [violations] = check(build_nomination(sub_a, person=staff(sub_a.unit, 1, leader=True)[0]))
+    nominate_sent(sub_a, staff(sub_a.unit, 6) + staff(sub_a.unit, 4, leader=True))
+    [violations] = check_sent(build_nomination(sub_a, person=staff(sub_a.unit, 1, leader=True)[0]))
     assert messages(violations, "R1")[0] == \
         "Phòng Quản lý khoa học, năm 2025: 5/11 cá nhân là lãnh đạo, quản lý (45,5%) > 40% (tối đa 4 người)"
 
 
 def test_r1_a_non_leader_or_a_leader_within_the_limit_passes(sub_a):
-    nominate(sub_a, staff(sub_a.unit, 5) + staff(sub_a.unit, 2, leader=True))
+    nominate_sent(sub_a, staff(sub_a.unit, 5) + staff(sub_a.unit, 2, leader=True))
     leader, worker = staff(sub_a.unit, 1, leader=True)[0], staff(sub_a.unit, 1)[0]
     # 3 leaders of 8 = 37,5 %: floor(3,2) = 3 allowed
-    assert check(build_nomination(sub_a, person=leader), build_nomination(sub_a, person=worker))[0] == []
-    assert messages(check(build_nomination(sub_a, person=worker))[0], "R1") == []
+    assert check_sent(build_nomination(sub_a, person=leader), build_nomination(sub_a, person=worker))[0] == []
+    assert messages(check_sent(build_nomination(sub_a, person=worker))[0], "R1") == []
 
 
 def test_r1_leadership_is_judged_at_the_reference_date_from_position_history(sub_a, office_user):
-    nominate(sub_a, staff(sub_a.unit, 2) + staff(sub_a.unit, 1, leader=True))  # 1 leader of 3: one more leader → 2/4 > 1
+    nominate_sent(sub_a, staff(sub_a.unit, 2) + staff(sub_a.unit, 1, leader=True))  # 1 leader of 3: one more leader → 2/4 > 1
     promoted_later = staff(sub_a.unit, 1)[0]
     org.person_change_position(actor=office_user, person=promoted_later, unit=sub_a.unit, title="Phó Trưởng phòng",
                                is_leadership=True, is_head=False, start_date=datetime.date(2026, 1, 1))
@@ -100,8 +110,8 @@ def test_r1_leadership_is_judged_at_the_reference_date_from_position_history(sub
     stepped_down_later.refresh_from_db()
     assert (promoted_later.is_leadership, stepped_down_later.is_leadership) == (True, False)
     # today's flags say the opposite of the reference date (15/12/2025): the history decides
-    assert messages(check(build_nomination(sub_a, person=promoted_later))[0], "R1") == []
-    assert messages(check(build_nomination(sub_a, person=stepped_down_later))[0], "R1")[0] == \
+    assert messages(check_sent(build_nomination(sub_a, person=promoted_later))[0], "R1") == []
+    assert messages(check_sent(build_nomination(sub_a, person=stepped_down_later))[0], "R1")[0] == \
         "Phòng Quản lý khoa học, năm 2025: 2/4 cá nhân là lãnh đạo, quản lý (50,0%) > 40% (tối đa 1 người)"
 
 
@@ -109,13 +119,13 @@ def test_r1_counts_annual_thematic_and_ad_hoc_rounds_of_the_year(sub_a, unit_a):
     ad_hoc = SubmissionFactory(round=AdHocRoundFactory(year=2025, reference_date=datetime.date(2025, 6, 1)), unit=unit_a)
     last_year = SubmissionFactory(round=RoundFactory(year=2024, reference_date=datetime.date(2024, 12, 15)), unit=unit_a)
     other_kind = SubmissionFactory(round=RoundFactory(year=2025, kind=AwardType.OTHER), unit=unit_a)
-    nominate(sub_a, staff(unit_a, 3))
-    nominate(ad_hoc, staff(unit_a, 1, leader=True))                  # đột xuất of the same year: counted
-    nominate(last_year, staff(unit_a, 3, leader=True, year=2024))   # another year: not counted
-    nominate(other_kind, staff(unit_a, 3, leader=True))             # cống hiến, niên hạn: not counted
+    nominate_sent(sub_a, staff(unit_a, 3))
+    nominate_sent(ad_hoc, staff(unit_a, 1, leader=True))                  # đột xuất of the same year: counted
+    nominate_sent(last_year, staff(unit_a, 3, leader=True, year=2024))   # another year: not counted
+    nominate_sent(other_kind, staff(unit_a, 3, leader=True))             # cống hiến, niên hạn: not counted
     # 1 leader of 4 already; one more leader makes 2/5 = 40 %: allowed (floor(2,0) = 2)
-    assert messages(check(build_nomination(sub_a, person=staff(unit_a, 1, leader=True)[0]))[0], "R1") == []
-    first, second = check(build_nomination(sub_a, person=staff(unit_a, 1, leader=True)[0]),
+    assert messages(check_sent(build_nomination(sub_a, person=staff(unit_a, 1, leader=True)[0]))[0], "R1") == []
+    first, second = check_sent(build_nomination(sub_a, person=staff(unit_a, 1, leader=True)[0]),
                           build_nomination(sub_a, person=staff(unit_a, 1, leader=True)[0]))
     assert messages(first, "R1") == []
     assert messages(second, "R1")[0] == \
@@ -124,52 +134,52 @@ def test_r1_counts_annual_thematic_and_ad_hoc_rounds_of_the_year(sub_a, unit_a):
 
 def test_r1_an_import_is_judged_as_a_whole_and_flags_the_last_leaders(sub_a):
     leaders, workers = staff(sub_a.unit, 3, leader=True), staff(sub_a.unit, 3)
-    ok = check(*[build_nomination(sub_a, person=p) for p in leaders[:2] + workers])
+    ok = evaluate([build_nomination(sub_a, person=p) for p in leaders[:2] + workers], stage=STAGE_ENTRY, whole_list=True)
     assert [messages(v, "R1") for v in ok] == [[], [], [], [], []]  # 2/5 = 40 %, leaders first is fine
-    result = check(*[build_nomination(sub_a, person=p) for p in leaders + workers[:2]])
+    result = evaluate([build_nomination(sub_a, person=p) for p in leaders + workers[:2]], stage=STAGE_ENTRY, whole_list=True)
     assert [len(messages(v, "R1")) for v in result] == [0, 0, 2, 0, 0]
     assert messages(result[2], "R1")[0] == \
         "Phòng Quản lý khoa học, năm 2025: 3/5 cá nhân là lãnh đạo, quản lý (60,0%) > 40% (tối đa 2 người)"
 
 
 def test_r1_refused_nominations_do_not_count_and_a_person_counts_once(sub_a):
-    nominate(sub_a, staff(sub_a.unit, 1, leader=True), state=NominationState.VETTED_FAIL)
+    nominate_sent(sub_a, staff(sub_a.unit, 1, leader=True), state=NominationState.VETTED_FAIL)
     worker, leader = staff(sub_a.unit, 1)[0], staff(sub_a.unit, 1, leader=True)[0]
-    NominationFactory(submission=sub_a, person=worker, title=title("LDTT"))
-    NominationFactory(submission=sub_a, person=worker, title=title("CSTDCS"))
+    NominationFactory(submission=sub_a, person=worker, title=title("LDTT"), state=NominationState.SUBMITTED)
+    NominationFactory(submission=sub_a, person=worker, title=title("CSTDCS"), state=NominationState.SUBMITTED)
     # 1 leader of 2 persons (the worker has two nominations) = 50 % > 40 %
-    assert messages(check(build_nomination(sub_a, person=leader))[0], "R1")[0] == \
+    assert messages(check_sent(build_nomination(sub_a, person=leader))[0], "R1")[0] == \
         "Phòng Quản lý khoa học, năm 2025: 1/2 cá nhân là lãnh đạo, quản lý (50,0%) > 40% (tối đa 0 người)"
 
 
 def test_r1_unit_scope_ignores_other_units_but_the_whole_agency_does_not(sub_a, sub_b):
-    nominate(sub_b, staff(sub_b.unit, 10))
-    nominate(sub_a, staff(sub_a.unit, 1))
-    [violations] = check(build_nomination(sub_a, person=staff(sub_a.unit, 1, leader=True)[0]))
+    nominate_sent(sub_b, staff(sub_b.unit, 10))
+    nominate_sent(sub_a, staff(sub_a.unit, 1))
+    [violations] = check_sent(build_nomination(sub_a, person=staff(sub_a.unit, 1, leader=True)[0]))
     assert messages(violations, "R1") == [
         "Phòng Quản lý khoa học, năm 2025: 1/2 cá nhân là lãnh đạo, quản lý (50,0%) > 40% (tối đa 0 người)"]
     rule = Rule.objects.get(code="R1")
     rule.parameters = {**rule.parameters, "scopes": ["all"]}
     rule.save()
-    assert messages(check(build_nomination(sub_a, person=staff(sub_a.unit, 1, leader=True)[0]))[0], "R1") == []
+    assert messages(check_sent(build_nomination(sub_a, person=staff(sub_a.unit, 1, leader=True)[0]))[0], "R1") == []
 
 
 def test_r1_parameters_activity_and_effective_dates_are_data(sub_a):
-    nominate(sub_a, staff(sub_a.unit, 1))
+    nominate_sent(sub_a, staff(sub_a.unit, 1))
     leader = staff(sub_a.unit, 1, leader=True)[0]
     rule = Rule.objects.get(code="R1")
-    assert len(messages(check(build_nomination(sub_a, person=leader))[0], "R1")) == 2
+    assert len(messages(check_sent(build_nomination(sub_a, person=leader))[0], "R1")) == 2
     rule.parameters = {**rule.parameters, "max_share": 0.5}
     rule.save()
-    assert messages(check(build_nomination(sub_a, person=leader))[0], "R1") == []  # 1/2 ≤ 50 %
+    assert messages(check_sent(build_nomination(sub_a, person=leader))[0], "R1") == []  # 1/2 ≤ 50 %
     rule.parameters = {**rule.parameters, "max_share": 0.4}
     rule.effective_to = datetime.date(2025, 12, 14)  # ends the day before the round's reference date
     rule.save()
-    assert messages(check(build_nomination(sub_a, person=leader))[0], "R1") == []
+    assert messages(check_sent(build_nomination(sub_a, person=leader))[0], "R1") == []
     rule.effective_to = None
     rule.active = False
     rule.save()
-    assert messages(check(build_nomination(sub_a, person=leader))[0], "R1") == []
+    assert messages(check_sent(build_nomination(sub_a, person=leader))[0], "R1") == []
 
 
 # ---------------------------------------------------------------- R2
@@ -263,7 +273,7 @@ def test_r4_consecutive_means_no_gap_year(sub_a):
     InitiativeFactory(person=person, year=2025, scope="province")
     assert messages(check(build_nomination(sub_a, person=person, code="CSTD_TINH"))[0], "R4") == [
         "Phạm Thu Hà chưa đủ điều kiện “Chiến sĩ thi đua cấp tỉnh”: cần 3 năm liên tục đạt “Chiến sĩ thi đua cơ sở”, kết thúc năm "
-        "2024 hoặc 2025 (Chiến sĩ thi đua cơ sở: 2022, 2023, 2025)"]
+        "2024 hoặc 2025 (Chiến sĩ thi đua cơ sở: 2022, 2023, 2025); thiếu năm 2024"]
 
 
 def test_r4_thematic_and_ad_hoc_awards_do_not_count_r7(sub_a):

@@ -88,19 +88,24 @@ def _post_nomination(client, sub, person, **extra):
 
 
 def test_the_form_blocks_the_leader_that_crosses_40_percent(client, head_a, sub_a):
+    # R1 judges the list when it is sent (issue 8): the form saves the draft, sending the list is refused
     for p in staff(sub_a.unit, 1):
         NominationFactory(submission=sub_a, person=p)
     leader = staff(sub_a.unit, 1, leader=True)[0]
     client.force_login(head_a)
-    response = _post_nomination(client, sub_a, leader)
+    assert _post_nomination(client, sub_a, leader).status_code == 302
+    sub_a.memo_number, sub_a.memo_date = "12/TTr-QLKH", datetime.date(2025, 11, 20)
+    sub_a.save()
+    send = reverse("nominations:submission_submit", args=[sub_a.round_id, sub_a.unit_id])
+    response = client.post(send, {"reason": ""})
     assert response.status_code == 200
     assert "R1 – Tỷ lệ cá nhân lãnh đạo, quản lý: Phòng Quản lý khoa học, năm 2025: 1/2 cá nhân là lãnh đạo, quản lý (50,0%) &gt; 40%" \
         in text(response)
-    assert Nomination.objects.count() == 1
+    assert Nomination.objects.filter(state="draft").count() == 2
     worker = staff(sub_a.unit, 1)[0]
     assert _post_nomination(client, sub_a, worker).status_code == 302
-    assert _post_nomination(client, sub_a, leader).status_code == 302  # 1 of 3 now
-    assert Nomination.objects.count() == 3
+    assert client.post(send, {"reason": ""}).status_code == 302  # 1 of 3 now
+    assert Nomination.objects.filter(state="submitted").count() == 3
 
 
 def test_instant_rule_feedback_is_a_partial(client, head_a, sub_a):
