@@ -174,12 +174,12 @@ NOMINATION_WORKFLOW = Workflow(
     save_fields=("last_reason", "updated_at"),
     moves=[
         _unit_move((S.DRAFT,), S.SUBMITTED, gettext_lazy("Gửi"), STAGE_SUBMIT),
-        _office_move((S.SUBMITTED, S.RESUBMITTED, S.VETTED_PASS), S.RETURNED, gettext_lazy("Trả lại"), reason_required=True),
         _unit_move((S.RETURNED,), S.RESUBMITTED, gettext_lazy("Gửi lại"), STAGE_RESUBMIT),
         _office_move((S.SUBMITTED, S.RESUBMITTED), S.VETTED_PASS, gettext_lazy("Thẩm định đạt"), batch_checks=[judged_at(STAGE_VET)],
                      after_save=[record_warnings, clear_flag_judged]),
         _office_move((S.SUBMITTED, S.RESUBMITTED), S.VETTED_FAIL, gettext_lazy("Thẩm định không đạt"), reason_required=True),
         _office_move((S.VETTED_PASS,), S.AT_COUNCIL, gettext_lazy("Đưa ra Hội đồng"), batch_checks=[judged_at(STAGE_LATER)]),
+        _office_move((S.SUBMITTED, S.RESUBMITTED, S.VETTED_PASS), S.RETURNED, gettext_lazy("Trả lại"), reason_required=True),
         _office_move((S.AT_COUNCIL,), S.COUNCIL_PASSED, gettext_lazy("Ghi nhận Hội đồng thông qua"), batch_checks=[judged_at(STAGE_LATER)]),
         _office_move((S.AT_COUNCIL,), S.COUNCIL_REJECTED, gettext_lazy("Ghi nhận Hội đồng không thông qua"), reason_required=True),
         _office_move((S.COUNCIL_PASSED,), S.DECIDED, gettext_lazy("Ghi quyết định khen thưởng"), checks=[decision_given],

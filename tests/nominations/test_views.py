@@ -348,3 +348,13 @@ def test_a_new_upload_drops_the_previous_pending_import(client, head_a, sub_a, s
     assert Nomination.objects.count() == 0
     upload([[1, "Cá nhân", "Không Có Ai", None, "LĐTT", ""]])  # a refused upload also ends the earlier pending one
     assert (list(pending.iterdir()), client.session["imports"]) == ([], {})
+
+
+def test_the_template_download_name_survives_a_quote_in_the_unit_code(client, office_user, unit_a, round_2025):
+    unit_a.short_code = 'QL"KH\r\nX'
+    unit_a.save()
+    client.force_login(office_user)
+    response = client.get(reverse("nominations:nomination_import_template", args=[round_2025.pk, unit_a.pk]))
+    assert response.status_code == 200
+    header = response["Content-Disposition"]
+    assert "\r" not in header and "\n" not in header and header.startswith("attachment; filename")

@@ -177,14 +177,14 @@ def test_nomination_moves_available_to_each_role(office_user, head_a, council_us
     assert moves(office_user) == moves(head_a) == [("submitted", "Gửi", False)]
     assert moves(head_b) == moves(council_user) == []
     nomination.state = S.SUBMITTED
-    assert moves(office_user) == [("returned", "Trả lại", True), ("vetted_pass", "Thẩm định đạt", False),
-                                  ("vetted_fail", "Thẩm định không đạt", True)]
+    assert moves(office_user) == [("vetted_pass", "Thẩm định đạt", False), ("vetted_fail", "Thẩm định không đạt", True),
+                                  ("returned", "Trả lại", True)]
     assert moves(head_a) == moves(council_user) == []
     nomination.state = S.RETURNED
     assert moves(head_a) == moves(office_user) == [("resubmitted", "Gửi lại", False)]
     assert moves(head_b) == []
     nomination.state = S.VETTED_PASS
-    assert moves(office_user) == [("returned", "Trả lại", True), ("at_council", "Đưa ra Hội đồng", False)]
+    assert moves(office_user) == [("at_council", "Đưa ra Hội đồng", False), ("returned", "Trả lại", True)]
     nomination.state = S.AT_COUNCIL
     assert moves(office_user) == [("council_passed", "Ghi nhận Hội đồng thông qua", False),
                                   ("council_rejected", "Ghi nhận Hội đồng không thông qua", True)]
