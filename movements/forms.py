@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tdkt.forms import DateInput, NFCFormMixin
@@ -19,7 +20,7 @@ from .enums import (
     RegistrationState,
     UnitKind,
 )
-from .models import AgencyProfile, Unit, format_score
+from .models import SCORE_MAX_CHARS, AgencyProfile, Unit, format_score, parse_score
 from .selectors import campaigns_filter, persons_search
 
 
@@ -296,7 +297,8 @@ class CriterionForm(NFCFormMixin, forms.Form):
 class ScoreSheetForm(NFCFormMixin, forms.Form):
     """Per criterion: ``self_<id>``/``self_note_<id>`` and ``agreed_<id>``/``agreed_note_<id>`` (only the editable ones).
 
-    Scores are plain text boxes: the service checks the range and answers with the criterion's name and maximum.
+    Scores are plain text boxes: the form refuses anything but a finite decimal (naming the criterion); the service
+    checks the range and answers with the criterion's name and maximum.
     """
 
     def __init__(self, *args, criteria, scores, can_self, can_agree, **kwargs):
@@ -306,20 +308,33 @@ class ScoreSheetForm(NFCFormMixin, forms.Form):
             score = scores.get(c.pk)
             if can_self:
                 self.fields[f"self_{c.pk}"] = forms.CharField(
-                    label=_("Tự chấm: %(name)s") % {"name": c.name}, required=False, max_length=10,
+                    label=_("Tự chấm: %(name)s") % {"name": c.name}, required=False,
                     initial=format_score(score.self_score) if score else "",
-                    widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "score"}))
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "score", "maxlength": SCORE_MAX_CHARS}))
                 self.fields[f"self_note_{c.pk}"] = forms.CharField(
                     label=_("Minh chứng: %(name)s") % {"name": c.name}, required=False, max_length=500,
                     initial=score.self_note if score else "")
             if can_agree:
                 self.fields[f"agreed_{c.pk}"] = forms.CharField(
-                    label=_("Điểm thống nhất: %(name)s") % {"name": c.name}, required=False, max_length=10,
+                    label=_("Điểm thống nhất: %(name)s") % {"name": c.name}, required=False,
                     initial=format_score(score.agreed_score) if score else "",
-                    widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "score"}))
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "score", "maxlength": SCORE_MAX_CHARS}))
                 self.fields[f"agreed_note_{c.pk}"] = forms.CharField(
                     label=_("Ghi chú của cụm: %(name)s") % {"name": c.name}, required=False, max_length=500,
                     initial=score.agreed_note if score else "")
+
+    def clean(self):
+        cleaned = super().clean()
+        for c in self.criteria:
+            for prefix, allowed in (("self", self.can_self), ("agreed", self.can_agree)):
+                name = f"{prefix}_{c.pk}"
+                if not allowed or name not in cleaned:
+                    continue
+                try:
+                    parse_score(cleaned[name], c)
+                except ValidationError as exc:
+                    self.add_error(name, exc.messages)
+        return cleaned
 
     def rows(self):
         for c in self.criteria:

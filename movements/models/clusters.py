@@ -1,5 +1,8 @@
 """Clusters (cụm, khối thi đua): members, scoring table, scores and acclamations (suy tôn)."""
 
+import re
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -151,8 +154,8 @@ class ClusterScore(models.Model):
         maximum = self.criterion.max_score if self.criterion_id else None
         for name in ("self_score", "agreed_score"):
             value = getattr(self, name)
-            if value is None:
-                continue
+            if value is None or not value.is_finite():
+                continue  # not a number: the field's own validator says so
             if value < 0:
                 errors[name] = _("Tiêu chí “%(name)s”: điểm không được âm.") % {"name": self.criterion}
             elif maximum is not None and value > maximum:
@@ -160,6 +163,36 @@ class ClusterScore(models.Model):
                     "name": self.criterion, "value": format_score(value), "max": format_score(maximum)}
         if errors:
             raise ValidationError(errors)
+
+
+#: A score as typed: digits with an optional sign and one decimal separator (comma or point), nothing else
+#: (no exponent, no NaN or Infinity), and short: a score has at most 4 integer digits and 2 decimals.
+SCORE_PATTERN = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+SCORE_MAX_CHARS = 12
+
+
+def parse_score(value, criterion):
+    """A typed score (text or ``Decimal``) as a finite ``Decimal``, ``None`` when empty.
+
+    Refuses with a message naming the criterion anything but a plain decimal: NaN, Infinity, ``1e999``, words,
+    overlong input. The range (0 … maximum) and the 2 decimals are the caller's checks.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        if value.is_finite():
+            return value
+        raise ValidationError(_("Tiêu chí “%(name)s”: điểm phải là một số hữu hạn.") % {"name": criterion})
+    text = str(value).strip()
+    if not text:
+        return None
+    if len(text) > SCORE_MAX_CHARS:
+        raise ValidationError(_("Tiêu chí “%(name)s”: điểm quá dài (tối đa %(n)s ký tự).") % {"name": criterion,
+                                                                                          "n": SCORE_MAX_CHARS})
+    if not SCORE_PATTERN.fullmatch(text):
+        raise ValidationError(_("Tiêu chí “%(name)s”: điểm “%(value)s” không phải là số (nhập số thập phân, ví dụ 12,5).")
+                              % {"name": criterion, "value": text})
+    return Decimal(text.replace(",", "."))
 
 
 def format_score(value):
