@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tdkt.uploads import storage_name
 
 from ..enums import AcclamationState, ClusterState, CriterionKind
+from .bounds import validate_date_bounds, validate_year_bounds
 from .organisation import Unit
 
 
@@ -31,7 +32,7 @@ class Cluster(models.Model):
                                     related_name="+")
     state = models.CharField(_("trạng thái"), max_length=12, choices=ClusterState.choices, default=ClusterState.SETUP)
     pact_number = models.CharField(_("số giao ước"), max_length=50, blank=True)
-    pact_signed_on = models.DateField(_("ngày ký giao ước"), null=True, blank=True)
+    pact_signed_on = models.DateField(_("ngày ký giao ước"), null=True, blank=True, validators=[validate_date_bounds])
     pact_file = models.FileField(_("tệp giao ước"), upload_to=cluster_pact_path, blank=True, max_length=255)
     pact_original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -213,10 +214,10 @@ class ClusterAcclamation(models.Model):
     cluster = models.ForeignKey(Cluster, verbose_name=_("cụm, khối thi đua"), on_delete=models.PROTECT,
                                 related_name="acclamations")
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị được suy tôn"), on_delete=models.PROTECT, related_name="acclamations")
-    year = models.PositiveSmallIntegerField(_("năm thành tích"))
+    year = models.PositiveSmallIntegerField(_("năm thành tích"), validators=[validate_year_bounds])
     rank = models.PositiveSmallIntegerField(_("xếp hạng"), null=True, blank=True)
     total_score = models.DecimalField(_("tổng điểm"), max_digits=8, decimal_places=2, null=True, blank=True)
-    meeting_date = models.DateField(_("ngày họp bình xét, suy tôn"))
+    meeting_date = models.DateField(_("ngày họp bình xét, suy tôn"), validators=[validate_date_bounds])
     minutes_number = models.CharField(_("số biên bản"), max_length=50, blank=True)
     title = models.ForeignKey("nominations.EmulationTitle", verbose_name=_("danh hiệu đề nghị"), on_delete=models.PROTECT,
                               null=True, blank=True, related_name="+")

@@ -201,6 +201,10 @@ def person_set_active(*, actor, person, active, date=None, reason=""):
             if date < current.start_date:
                 raise ValidationError({"date": _("Ngày nghỉ không được trước ngày nhận chức vụ hiện tại.")})
             current.end_date = date
+            try:
+                current.full_clean(validate_constraints=False)
+            except ValidationError as exc:
+                raise ValidationError({"date": exc.messages}) from exc
             current.save(update_fields=["end_date"])
         person.is_head = False
     else:
