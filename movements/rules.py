@@ -19,6 +19,16 @@ rules.add_perm("movements.change_discipline", is_office)
 # Discipline records are not for the council: the office and the unit itself.
 rules.add_perm("movements.view_discipline", is_office | (is_unit_user & in_own_unit))
 rules.add_perm("movements.change_agencyprofile", is_admin)
+
+#: Who may date a change of posts, a departure or a past year's rating before today (issue 8: history cannot be
+#: rewritten to pass a rule). A unit head's backdated change is a change request the office approves or refuses.
+may_backdate_history = is_office
+may_decide_history_change = is_office
+may_withdraw_history_change = is_unit_user & in_own_unit
+rules.add_perm("movements.view_historychange", is_office | (is_unit_user & in_own_unit))
+rules.add_perm("movements.view_historychange_list", is_office | is_unit_user)
+rules.add_perm("movements.decide_historychange", may_decide_history_change)
+rules.add_perm("movements.backdate_history", may_backdate_history)
 rules.add_perm("tdkt.view_auditevent", is_office)
 
 

@@ -17,6 +17,7 @@ from .clusters import (
     format_score,
     parse_score,
 )
+from .history import HistoryChangeRequest
 from .organisation import (
     AgencyProfile,
     DisciplineRecord,
@@ -33,5 +34,5 @@ __all__ = [
     "AgencyProfile", "Unit", "Person", "PositionAssignment", "SubjectMixin", "PerformanceRating", "DisciplineRecord",
     "_one_subject", "Campaign", "CampaignDocument", "CAMPAIGN_DATE_FIELDS", "CAMPAIGN_FIELDS", "CAMPAIGN_STATE_DATE", "campaign_document_path",
     "RegistrationWindow", "Registration", "RegistrationEntry", "RegisteredInitiative", "Cluster", "ClusterMember",
-    "ScoringSection", "ScoringCriterion", "ClusterScore", "ClusterAcclamation", "cluster_pact_path", "format_score", "parse_score", "SCORE_MAX_CHARS",
+    "HistoryChangeRequest", "ScoringSection", "ScoringCriterion", "ClusterScore", "ClusterAcclamation", "cluster_pact_path", "format_score", "parse_score", "SCORE_MAX_CHARS",
 ]
