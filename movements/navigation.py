@@ -12,7 +12,7 @@ def nav_items(user):
         items += [(_("Đơn vị của tôi"), reverse("movements:unit_detail", args=[user.unit_id])),
                   (_("Cá nhân"), reverse("movements:person_list"))]
     if is_office_user(user) or is_unit_head(user):
-        items.append((_("Đề nghị điều chỉnh"), reverse("movements:history_change_list")))
+        items.append((_("Điều chỉnh công tác"), reverse("movements:history_change_list")))
     items += [(_("Phong trào"), reverse("movements:campaign_list")),
               (_("Đăng ký thi đua"), reverse("movements:registration_windows")),
               (_("Cụm thi đua"), reverse("movements:cluster_list"))]
