@@ -137,10 +137,15 @@ def person_update(*, actor, person, full_name=None, gender=None, date_of_birth=N
     return person
 
 
+def _needs_approval(actor, date):
+    """A change of posts or a departure dated before today by someone who may not backdate (a unit head): it takes
+    effect only as a change request the office approves (:func:`history_change_file`). The system (``None``) and the
+    office date it as they need."""
+    return actor is not None and date is not None and date < _today() and not allows(may_backdate_history, actor)
+
+
 def _refuse_backdating(actor, date, field):
-    """A unit head's change of posts or departures takes effect no earlier than today: an earlier date goes to the
-    office as a change request (:func:`history_change_file`)."""
-    if actor is not None and date is not None and date < _today() and not allows(may_backdate_history, actor):
+    if _needs_approval(actor, date):
         raise ValidationError({field: ValidationError(
             _("Ngày %(date)s đã qua: thay đổi lùi ngày phải được Văn phòng Sở duyệt. Hãy ghi lý do, căn cứ để gửi đề nghị "
               "điều chỉnh.") % {"date": dmy(date)}, code="backdated")})
@@ -225,7 +230,7 @@ def person_change_position_or_request(*, actor, person, unit, title, is_leadersh
 
     Returns the :class:`HistoryChangeRequest` filed, or ``None`` when the change was applied.
     """
-    if actor is not None and start_date < _today() and not allows(may_backdate_history, actor):
+    if _needs_approval(actor, start_date):
         return history_change_file(actor=actor, person=person, kind=HistoryChangeKind.POSITION, effective_date=start_date,
                                    reason=reason, unit=unit, title=title, is_leadership=is_leadership, is_head=is_head)
     person_change_position(actor=actor, person=person, unit=unit, title=title, is_leadership=is_leadership, is_head=is_head,
@@ -239,7 +244,7 @@ def person_leave_or_request(*, actor, person, date, reason):
     Returns the :class:`HistoryChangeRequest` filed, or ``None`` when the departure was recorded.
     """
     date = date or _today()
-    if actor is not None and date < _today() and not allows(may_backdate_history, actor):
+    if _needs_approval(actor, date):
         return history_change_file(actor=actor, person=person, kind=HistoryChangeKind.DEPARTURE, effective_date=date,
                                    reason=reason)
     person_set_active(actor=actor, person=person, active=False, date=date, reason=reason)
