@@ -312,7 +312,7 @@ def discipline_create(*, actor, kind, start_date, reason, end_date=None, person=
 @transaction.atomic
 def discipline_update(*, actor, record, kind, start_date, end_date, reason):
     require_office(actor)
-    record = DisciplineRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
+    record = DisciplineRecord.objects.select_for_update(of=("self",)).select_related("person").get(pk=record.pk)
     before = snapshot(record, DISCIPLINE_FIELDS)
     record.kind, record.start_date, record.end_date, record.reason = kind, start_date, end_date, nfc_multiline(reason)
     record.full_clean()
