@@ -101,3 +101,17 @@ class AcclamationState(models.TextChoices):
     PROPOSED = "proposed", _("Đề xuất khen thưởng")
     NOMINATED = "nominated", _("Đã đưa vào đề nghị")
     WITHDRAWN = "withdrawn", _("Đã huỷ")
+
+
+class HistoryChangeKind(models.TextChoices):
+    """What a unit head asks the office to change in a person's position history, at a past date."""
+
+    POSITION = "position", _("Thay đổi chức vụ")
+    DEPARTURE = "departure", _("Nghỉ công tác")
+
+
+class HistoryChangeState(models.TextChoices):
+    PENDING = "pending", _("Chờ Văn phòng duyệt")
+    APPROVED = "approved", _("Đã duyệt, đã áp dụng")
+    REFUSED = "refused", _("Không duyệt")
+    WITHDRAWN = "withdrawn", _("Đơn vị đã rút")

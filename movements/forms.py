@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tdkt.forms import DateInput, NFCFormMixin
@@ -15,11 +16,12 @@ from .enums import (
     CriterionKind,
     DisciplineKind,
     Gender,
+    HistoryChangeState,
     Rating,
     RegistrationState,
     UnitKind,
 )
-from .models import AgencyProfile, Unit, format_score
+from .models import SCORE_MAX_CHARS, AgencyProfile, Unit, format_score, parse_score
 from .selectors import campaigns_filter, persons_search
 
 
@@ -56,18 +58,34 @@ class PersonCreateForm(PersonForm):
             self.fields["unit"].initial = units.first()
 
 
+BACKDATED_NEEDS_APPROVAL = _("Ngày trước hôm nay: thay đổi được gửi Văn phòng Sở duyệt (cần ghi lý do, căn cứ) và chỉ có "
+                             "hiệu lực khi được duyệt.")
+
+
 class PositionForm(NFCFormMixin, forms.Form):
+    """A change of post. A date before today needs a reason: the office's backdated change is audited with it, a unit
+    head's becomes a change request to the office (``backdating_needs_approval``)."""
+
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none())
     title = forms.CharField(label=_("Chức vụ mới"), max_length=150, required=False)
     is_leadership = forms.BooleanField(label=_("Giữ chức vụ lãnh đạo, quản lý"), required=False)
     is_head = forms.BooleanField(label=_("Là người đứng đầu đơn vị"), required=False)
-    start_date = forms.DateField(label=_("Từ ngày"), widget=DateInput())
+    start_date = forms.DateField(label=_("Từ ngày"), widget=DateInput(), initial=datetime.date.today)
     reason = forms.CharField(label=_("Căn cứ (quyết định bổ nhiệm, điều động…)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, backdating_needs_approval=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units.filter(active=True)
+        if backdating_needs_approval:
+            self.fields["start_date"].help_text = BACKDATED_NEEDS_APPROVAL
+
+    def clean(self):
+        cleaned = super().clean()
+        start = cleaned.get("start_date")
+        if start and start < datetime.date.today() and not cleaned.get("reason"):
+            self.add_error("reason", _("Ngày nhận chức vụ đã qua: hãy ghi căn cứ, lý do của thay đổi lùi ngày."))
+        return cleaned
 
 
 class DeactivateForm(NFCFormMixin, forms.Form):
@@ -76,10 +94,37 @@ class DeactivateForm(NFCFormMixin, forms.Form):
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000,
                              help_text=_("Ví dụ: nghỉ hưu, chuyển công tác"))
 
+    def __init__(self, *args, backdating_needs_approval=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if backdating_needs_approval:
+            self.fields["date"].help_text = BACKDATED_NEEDS_APPROVAL
 
-class RatingForm(forms.Form):
+
+class RatingForm(NFCFormMixin, forms.Form):
+    """A yearly rating. Correcting a stored rating of a past year is a backdated change: it needs a reason."""
+
     year = forms.IntegerField(label=_("Năm"), min_value=1990, max_value=2100)
     rating = forms.ChoiceField(label=_("Xếp loại"), choices=Rating.choices)
+    reason = forms.CharField(label=_("Lý do điều chỉnh"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=1000, help_text=_("Bắt buộc khi sửa xếp loại đã có của một năm đã qua."))
+
+    def __init__(self, *args, stored=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored = stored or {}  # {year: rating} of the subject
+
+    def clean(self):
+        cleaned = super().clean()
+        year, rating = cleaned.get("year"), cleaned.get("rating")
+        old = self.stored.get(year)
+        if year and year < datetime.date.today().year and old and old != rating and not cleaned.get("reason"):
+            self.add_error("reason", _("Xếp loại năm %(year)s đã có (%(old)s): hãy ghi lý do điều chỉnh.")
+                           % {"year": year, "old": Rating(old).label})
+        return cleaned
+
+
+class HistoryChangeFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("Trạng thái"), required=False,
+                              choices=[("", _("Tất cả"))] + list(HistoryChangeState.choices))
 
 
 class DisciplineForm(NFCFormMixin, forms.Form):
@@ -296,7 +341,8 @@ class CriterionForm(NFCFormMixin, forms.Form):
 class ScoreSheetForm(NFCFormMixin, forms.Form):
     """Per criterion: ``self_<id>``/``self_note_<id>`` and ``agreed_<id>``/``agreed_note_<id>`` (only the editable ones).
 
-    Scores are plain text boxes: the service checks the range and answers with the criterion's name and maximum.
+    Scores are plain text boxes: the form refuses anything but a finite decimal (naming the criterion); the service
+    checks the range and answers with the criterion's name and maximum.
     """
 
     def __init__(self, *args, criteria, scores, can_self, can_agree, **kwargs):
@@ -306,20 +352,33 @@ class ScoreSheetForm(NFCFormMixin, forms.Form):
             score = scores.get(c.pk)
             if can_self:
                 self.fields[f"self_{c.pk}"] = forms.CharField(
-                    label=_("Tự chấm: %(name)s") % {"name": c.name}, required=False, max_length=10,
+                    label=_("Tự chấm: %(name)s") % {"name": c.name}, required=False,
                     initial=format_score(score.self_score) if score else "",
-                    widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "score"}))
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "score", "maxlength": SCORE_MAX_CHARS}))
                 self.fields[f"self_note_{c.pk}"] = forms.CharField(
                     label=_("Minh chứng: %(name)s") % {"name": c.name}, required=False, max_length=500,
                     initial=score.self_note if score else "")
             if can_agree:
                 self.fields[f"agreed_{c.pk}"] = forms.CharField(
-                    label=_("Điểm thống nhất: %(name)s") % {"name": c.name}, required=False, max_length=10,
+                    label=_("Điểm thống nhất: %(name)s") % {"name": c.name}, required=False,
                     initial=format_score(score.agreed_score) if score else "",
-                    widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "score"}))
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "score", "maxlength": SCORE_MAX_CHARS}))
                 self.fields[f"agreed_note_{c.pk}"] = forms.CharField(
                     label=_("Ghi chú của cụm: %(name)s") % {"name": c.name}, required=False, max_length=500,
                     initial=score.agreed_note if score else "")
+
+    def clean(self):
+        cleaned = super().clean()
+        for c in self.criteria:
+            for prefix, allowed in (("self", self.can_self), ("agreed", self.can_agree)):
+                name = f"{prefix}_{c.pk}"
+                if not allowed or name not in cleaned:
+                    continue
+                try:
+                    parse_score(cleaned[name], c)
+                except ValidationError as exc:
+                    self.add_error(name, exc.messages)
+        return cleaned
 
     def rows(self):
         for c in self.criteria:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 # The award catalogues are the one thing movements reads from nominations: a leaf module (see its docstring).
 from nominations.catalogues import EmulationTitle, person_titles, unit_titles  # noqa: F401  (person_titles, unit_titles re-exported)
-from tdkt.roles import is_active_account, is_unit_head, reads_every_unit, scope_to_unit
+from tdkt.roles import is_active_account, is_unit_head, reads_every_unit, scope_to_own_unit, scope_to_unit
 from tdkt.text import fold
 
 from .enums import AcclamationState, CampaignDocumentKind, CriterionKind, RegistrationState, UnitKind
@@ -25,6 +25,7 @@ from .models import (
     ClusterAcclamation,
     ClusterMember,
     ClusterScore,
+    HistoryChangeRequest,
     Person,
     PositionAssignment,
     RegisteredInitiative,
@@ -405,3 +406,10 @@ def home_counts(user):
         "unit_count": units_visible_to(user).filter(active=True).count(),
         "person_count": persons_visible_to(user).filter(active=True).count(),
     }
+
+
+def history_changes_visible_to(user):
+    """Change requests of the position history: the office reads all, a unit head those its unit filed (the council
+    none: they are the unit's unsent work)."""
+    qs = HistoryChangeRequest.objects.select_related("person", "unit", "new_unit", "requested_by", "decided_by")
+    return scope_to_own_unit(qs, user, "unit")

@@ -20,6 +20,10 @@ urlpatterns = [
     path("ca-nhan/<id:pk>/xep-loai/", organisation.person_rating, name="person_rating"),
     path("ca-nhan/<id:pk>/ky-luat/", organisation.discipline_create, {"kind": "ca-nhan"}, name="person_discipline"),
     path("don-vi/<id:pk>/ky-luat/", organisation.discipline_create, {"kind": "don-vi"}, name="unit_discipline"),
+    path("ca-nhan/dieu-chinh/", organisation.history_change_list, name="history_change_list"),
+    path("ca-nhan/dieu-chinh/<id:pk>/", organisation.history_change_detail, name="history_change_detail"),
+    path("ca-nhan/dieu-chinh/<id:pk>/chuyen/<str:to_state>/", organisation.history_change_transition,
+         name="history_change_transition"),
     path("co-quan/", organisation.agency_profile_edit, name="agency_profile"),
     # Phong trào thi đua
     path("phong-trao/", campaigns.campaign_list, name="campaign_list"),

@@ -1,4 +1,4 @@
-"""The four state machines of the movements app, as :class:`tdkt.workflow.Workflow` tables.
+"""The state machines of the movements app, as :class:`tdkt.workflow.Workflow` tables.
 
 Each table says from which states, to which state, who may (a predicate of :mod:`tdkt.roles` or
 :mod:`movements.rules`), whether a reason is required and which checks must hold. The services
@@ -15,16 +15,27 @@ from django.utils.translation import gettext_lazy
 from tdkt.roles import is_office, is_office_user, writes_own_unit
 from tdkt.workflow import Move, Workflow
 
-from .enums import AcclamationState, CampaignStatus, ClusterState, CriterionKind, RegistrationState
+from .enums import (
+    AcclamationState,
+    CampaignStatus,
+    ClusterState,
+    CriterionKind,
+    HistoryChangeKind,
+    HistoryChangeState,
+    RegistrationState,
+)
 from .models import (
     CAMPAIGN_FIELDS,
     CAMPAIGN_STATE_DATE,
     Campaign,
     Cluster,
     ClusterAcclamation,
+    HistoryChangeRequest,
     Registration,
     ScoringCriterion,
 )
+from .position_history import change_position, set_active
+from .rules import may_decide_history_change, may_withdraw_history_change
 
 OFFICE_ONLY = gettext_lazy("Chỉ Văn phòng Sở được thực hiện thao tác này.")
 
@@ -216,5 +227,56 @@ ACCLAMATION_WORKFLOW = Workflow(
              reason_message=gettext_lazy("Hãy ghi lý do huỷ kết quả suy tôn."), danger=True),
         Move(source=(AcclamationState.NOMINATED,), target=AcclamationState.PROPOSED, label=gettext_lazy("Trả về đề xuất"),
              allowed=is_office, denied_message=OFFICE_ONLY),
+    ],
+)
+
+
+# ================================================================ change requests of the position history
+
+
+def _history_change_decided(step):
+    change = step.obj
+    change.decided_by = step.actor
+    change.decided_at = timezone.now()
+    change.decision_reason = step.reason
+
+
+def apply_history_change(change, *, actor):
+    """Apply a change request to the position history as ``actor``'s own change (audited, and the event that
+    re-judges the person's open nominations is sent after commit)."""
+    reason = _("Theo đề nghị điều chỉnh số %(id)s của %(unit)s: %(reason)s") % {
+        "id": change.pk or "…", "unit": change.unit, "reason": change.reason}
+    if change.kind == HistoryChangeKind.POSITION:
+        return change_position(actor=actor, person=change.person, unit=change.new_unit, title=change.title,
+                               is_leadership=change.is_leadership, is_head=change.is_head, start_date=change.effective_date,
+                               reason=reason)
+    return set_active(actor=actor, person=change.person, active=False, date=change.effective_date, reason=reason)
+
+
+def _history_change_apply(step):
+    """An approved change is applied now; if it cannot be applied any more (the history changed since it was
+    filed), nothing is approved."""
+    apply_history_change(step.obj, actor=step.actor)
+
+
+DECIDE_OFFICE_ONLY = gettext_lazy("Chỉ Văn phòng Sở được duyệt hoặc không duyệt đề nghị điều chỉnh.")
+
+#: Chờ duyệt → đã duyệt (the change is applied) / không duyệt (with a reason) / rút (by the unit that filed it).
+HISTORY_CHANGE_WORKFLOW = Workflow(
+    name="movements.history_change",
+    model=HistoryChangeRequest,
+    states=HistoryChangeState,
+    invalid_message=gettext_lazy("Đề nghị điều chỉnh đã được xử lý (“%(from)s”): không chuyển sang “%(to)s” được."),
+    related=("person", "unit", "new_unit"),
+    moves=[
+        Move(source=(HistoryChangeState.PENDING,), target=HistoryChangeState.APPROVED, label=gettext_lazy("Duyệt và áp dụng"),
+             allowed=may_decide_history_change, denied_message=DECIDE_OFFICE_ONLY, before_save=[_history_change_decided],
+             after_save=[_history_change_apply]),
+        Move(source=(HistoryChangeState.PENDING,), target=HistoryChangeState.REFUSED, label=gettext_lazy("Không duyệt"),
+             allowed=may_decide_history_change, denied_message=DECIDE_OFFICE_ONLY, reason_required=True,
+             reason_message=gettext_lazy("Hãy ghi lý do không duyệt để đơn vị biết."), before_save=[_history_change_decided],
+             danger=True),
+        Move(source=(HistoryChangeState.PENDING,), target=HistoryChangeState.WITHDRAWN, label=gettext_lazy("Rút đề nghị"),
+             allowed=may_withdraw_history_change, denied_message=UNIT_SCOPE_ONLY, before_save=[_history_change_decided]),
     ],
 )

@@ -6,6 +6,7 @@ they stay importable from here.
 
 from .campaigns import CAMPAIGN_DATE_FIELDS, CAMPAIGN_FIELDS, CAMPAIGN_STATE_DATE, Campaign, CampaignDocument, campaign_document_path
 from .clusters import (
+    SCORE_MAX_CHARS,
     Cluster,
     ClusterAcclamation,
     ClusterMember,
@@ -14,7 +15,9 @@ from .clusters import (
     ScoringSection,
     cluster_pact_path,
     format_score,
+    parse_score,
 )
+from .history import HistoryChangeRequest
 from .organisation import (
     AgencyProfile,
     DisciplineRecord,
@@ -31,5 +34,5 @@ __all__ = [
     "AgencyProfile", "Unit", "Person", "PositionAssignment", "SubjectMixin", "PerformanceRating", "DisciplineRecord",
     "_one_subject", "Campaign", "CampaignDocument", "CAMPAIGN_DATE_FIELDS", "CAMPAIGN_FIELDS", "CAMPAIGN_STATE_DATE", "campaign_document_path",
     "RegistrationWindow", "Registration", "RegistrationEntry", "RegisteredInitiative", "Cluster", "ClusterMember",
-    "ScoringSection", "ScoringCriterion", "ClusterScore", "ClusterAcclamation", "cluster_pact_path", "format_score",
+    "HistoryChangeRequest", "ScoringSection", "ScoringCriterion", "ClusterScore", "ClusterAcclamation", "cluster_pact_path", "format_score", "parse_score", "SCORE_MAX_CHARS",
 ]

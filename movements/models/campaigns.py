@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tdkt.uploads import storage_name
 
 from ..enums import CampaignDocumentKind, CampaignKind, CampaignLevel, CampaignStatus
+from .bounds import validate_date_bounds
 from .organisation import Unit
 
 
@@ -23,10 +24,10 @@ class Campaign(models.Model):
                                   related_name="led_campaigns")
     description = models.TextField(_("mô tả"), blank=True)
     status = models.CharField(_("trạng thái"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
-    launched_on = models.DateField(_("ngày phát động"), null=True, blank=True)
-    interim_review_on = models.DateField(_("ngày sơ kết"), null=True, blank=True)
-    final_review_on = models.DateField(_("ngày tổng kết"), null=True, blank=True)
-    closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    launched_on = models.DateField(_("ngày phát động"), null=True, blank=True, validators=[validate_date_bounds])
+    interim_review_on = models.DateField(_("ngày sơ kết"), null=True, blank=True, validators=[validate_date_bounds])
+    final_review_on = models.DateField(_("ngày tổng kết"), null=True, blank=True, validators=[validate_date_bounds])
+    closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True, validators=[validate_date_bounds])
 
     class Meta:
         verbose_name = _("phong trào thi đua")
@@ -96,7 +97,7 @@ class CampaignDocument(models.Model):
     kind = models.CharField(_("loại văn bản"), max_length=16, choices=CampaignDocumentKind.choices)
     title = models.CharField(_("trích yếu"), max_length=500)
     number = models.CharField(_("số, ký hiệu"), max_length=50, blank=True)
-    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True, validators=[validate_date_bounds])
     file = models.FileField(_("tệp"), upload_to=campaign_document_path, blank=True, max_length=255)
     original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -1,5 +1,8 @@
 """Clusters (cụm, khối thi đua): members, scoring table, scores and acclamations (suy tôn)."""
 
+import re
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -8,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tdkt.uploads import storage_name
 
 from ..enums import AcclamationState, ClusterState, CriterionKind
+from .bounds import validate_date_bounds, validate_year_bounds
 from .organisation import Unit
 
 
@@ -28,7 +32,7 @@ class Cluster(models.Model):
                                     related_name="+")
     state = models.CharField(_("trạng thái"), max_length=12, choices=ClusterState.choices, default=ClusterState.SETUP)
     pact_number = models.CharField(_("số giao ước"), max_length=50, blank=True)
-    pact_signed_on = models.DateField(_("ngày ký giao ước"), null=True, blank=True)
+    pact_signed_on = models.DateField(_("ngày ký giao ước"), null=True, blank=True, validators=[validate_date_bounds])
     pact_file = models.FileField(_("tệp giao ước"), upload_to=cluster_pact_path, blank=True, max_length=255)
     pact_original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -151,8 +155,8 @@ class ClusterScore(models.Model):
         maximum = self.criterion.max_score if self.criterion_id else None
         for name in ("self_score", "agreed_score"):
             value = getattr(self, name)
-            if value is None:
-                continue
+            if value is None or not value.is_finite():
+                continue  # not a number: the field's own validator says so
             if value < 0:
                 errors[name] = _("Tiêu chí “%(name)s”: điểm không được âm.") % {"name": self.criterion}
             elif maximum is not None and value > maximum:
@@ -160,6 +164,36 @@ class ClusterScore(models.Model):
                     "name": self.criterion, "value": format_score(value), "max": format_score(maximum)}
         if errors:
             raise ValidationError(errors)
+
+
+#: A score as typed: digits with an optional sign and one decimal separator (comma or point), nothing else
+#: (no exponent, no NaN or Infinity), and short: a score has at most 4 integer digits and 2 decimals.
+SCORE_PATTERN = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+SCORE_MAX_CHARS = 12
+
+
+def parse_score(value, criterion):
+    """A typed score (text or ``Decimal``) as a finite ``Decimal``, ``None`` when empty.
+
+    Refuses with a message naming the criterion anything but a plain decimal: NaN, Infinity, ``1e999``, words,
+    overlong input. The range (0 … maximum) and the 2 decimals are the caller's checks.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        if value.is_finite():
+            return value
+        raise ValidationError(_("Tiêu chí “%(name)s”: điểm phải là một số hữu hạn.") % {"name": criterion})
+    text = str(value).strip()
+    if not text:
+        return None
+    if len(text) > SCORE_MAX_CHARS:
+        raise ValidationError(_("Tiêu chí “%(name)s”: điểm quá dài (tối đa %(n)s ký tự).") % {"name": criterion,
+                                                                                          "n": SCORE_MAX_CHARS})
+    if not SCORE_PATTERN.fullmatch(text):
+        raise ValidationError(_("Tiêu chí “%(name)s”: điểm “%(value)s” không phải là số (nhập số thập phân, ví dụ 12,5).")
+                              % {"name": criterion, "value": text})
+    return Decimal(text.replace(",", "."))
 
 
 def format_score(value):
@@ -180,10 +214,10 @@ class ClusterAcclamation(models.Model):
     cluster = models.ForeignKey(Cluster, verbose_name=_("cụm, khối thi đua"), on_delete=models.PROTECT,
                                 related_name="acclamations")
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị được suy tôn"), on_delete=models.PROTECT, related_name="acclamations")
-    year = models.PositiveSmallIntegerField(_("năm thành tích"))
+    year = models.PositiveSmallIntegerField(_("năm thành tích"), validators=[validate_year_bounds])
     rank = models.PositiveSmallIntegerField(_("xếp hạng"), null=True, blank=True)
     total_score = models.DecimalField(_("tổng điểm"), max_digits=8, decimal_places=2, null=True, blank=True)
-    meeting_date = models.DateField(_("ngày họp bình xét, suy tôn"))
+    meeting_date = models.DateField(_("ngày họp bình xét, suy tôn"), validators=[validate_date_bounds])
     minutes_number = models.CharField(_("số biên bản"), max_length=50, blank=True)
     title = models.ForeignKey("nominations.EmulationTitle", verbose_name=_("danh hiệu đề nghị"), on_delete=models.PROTECT,
                               null=True, blank=True, related_name="+")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import DisciplineKind, Gender, Rating, UnitKind
+from .bounds import check_ordered, validate_date_bounds
 
 
 class AgencyProfile(models.Model):
@@ -109,7 +110,7 @@ class Person(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=150)
     name_folded = models.CharField(max_length=150, editable=False, db_index=True)
     gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices)
-    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True, validators=[validate_date_bounds])
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="people")
     position_title = models.CharField(_("chức vụ"), max_length=150, blank=True)
     is_leadership = models.BooleanField(
@@ -142,8 +143,6 @@ class Person(models.Model):
     def clean(self):
         if self.date_of_birth and self.date_of_birth > datetime.date.today():
             raise ValidationError({"date_of_birth": _("Ngày sinh không được ở tương lai.")})
-        if self.date_of_birth and self.date_of_birth.year < 1930:
-            raise ValidationError({"date_of_birth": _("Ngày sinh không hợp lệ.")})
         if self.unit_id and not self.unit.active and self.active:
             raise ValidationError({"unit": _("Đơn vị này đã ngừng hoạt động.")})
 
@@ -156,8 +155,8 @@ class PositionAssignment(models.Model):
     title = models.CharField(_("chức vụ"), max_length=150, blank=True)
     is_leadership = models.BooleanField(_("lãnh đạo, quản lý"), default=False)
     is_head = models.BooleanField(_("người đứng đầu"), default=False)
-    start_date = models.DateField(_("từ ngày"))
-    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+    start_date = models.DateField(_("từ ngày"), validators=[validate_date_bounds])
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True, validators=[validate_date_bounds])
 
     class Meta:
         verbose_name = _("quá trình công tác")
@@ -185,6 +184,12 @@ class PositionAssignment(models.Model):
     @property
     def scope_unit_id(self):
         return self.unit_id
+
+    def clean(self):
+        errors = {}
+        check_ordered(errors, self, "start_date", "end_date", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        if errors:
+            raise ValidationError(errors)
 
     def covers(self, date):
         return self.start_date <= date and (self.end_date is None or date <= self.end_date)
@@ -255,8 +260,8 @@ class DisciplineRecord(SubjectMixin):
     person = models.ForeignKey(Person, verbose_name=_("cá nhân"), on_delete=models.PROTECT, null=True, blank=True, related_name="disciplines")
     unit = models.ForeignKey(Unit, verbose_name=_("tập thể"), on_delete=models.PROTECT, null=True, blank=True, related_name="disciplines")
     kind = models.CharField(_("hình thức"), max_length=16, choices=DisciplineKind.choices)
-    start_date = models.DateField(_("từ ngày"))
-    end_date = models.DateField(_("đến ngày"), null=True, blank=True, help_text=_("Để trống nếu chưa kết thúc."))
+    start_date = models.DateField(_("từ ngày"), validators=[validate_date_bounds])
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True, help_text=_("Để trống nếu chưa kết thúc."), validators=[validate_date_bounds])
     reason = models.TextField(_("lý do, căn cứ"))
 
     class Meta:
@@ -274,6 +279,13 @@ class DisciplineRecord(SubjectMixin):
 
     def __str__(self):
         return f"{self.subject} – {self.get_kind_display()}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        check_ordered(errors, self, "start_date", "end_date", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        if errors:
+            raise ValidationError(errors)
 
     def covers(self, date):
         return self.start_date <= date and (self.end_date is None or date <= self.end_date)

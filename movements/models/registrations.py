@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import RegistrationState
+from .bounds import validate_date_bounds
 from .organisation import Person, Unit
 
 
@@ -14,8 +15,8 @@ class RegistrationWindow(models.Model):
 
     year = models.PositiveSmallIntegerField(_("năm đăng ký"), unique=True, error_messages={
         "unique": _("Đã có đợt đăng ký thi đua cho năm này.")})
-    opens_on = models.DateField(_("mở từ ngày"))
-    closes_on = models.DateField(_("hạn cuối"))
+    opens_on = models.DateField(_("mở từ ngày"), validators=[validate_date_bounds])
+    closes_on = models.DateField(_("hạn cuối"), validators=[validate_date_bounds])
     required_for_nomination = models.BooleanField(
         _("bắt buộc đăng ký trước khi đề nghị"), default=True,
         help_text=_("Nếu chọn: chỉ xét đề nghị danh hiệu cho tập thể, cá nhân đã đăng ký và được duyệt trong năm."))

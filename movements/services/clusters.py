@@ -1,6 +1,6 @@
 """Writes for clusters (cụm, khối thi đua): set-up, the scoring table, the workflow and the scores."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,8 +13,8 @@ from tdkt.text import nfc, nfc_multiline
 from tdkt.uploads import original_name, validate_upload
 
 from ..enums import ClusterState, CriterionKind
-from ..models import Cluster, ClusterMember, ClusterScore, ScoringCriterion, ScoringSection, Unit, format_score
-from ..rules import may_agree_score, may_self_score
+from ..models import Cluster, ClusterMember, ClusterScore, ScoringCriterion, ScoringSection, Unit, format_score, parse_score
+from ..rules import is_leader_sheet, may_agree_score, may_self_score
 from ..workflows import CLUSTER_WORKFLOW
 from .common import text as _text
 
@@ -164,23 +164,14 @@ def cluster_transition(*, cluster, actor, to_state, reason=""):
     return CLUSTER_WORKFLOW.apply(cluster, actor=actor, to=to_state, reason=reason)
 
 
-def _parse_score(value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, Decimal):
-        return value
-    try:
-        return Decimal(str(value).replace(",", ".").strip())
-    except InvalidOperation as exc:
-        raise ValidationError(_("Điểm “%(value)s” không phải là số.") % {"value": value}) from exc
-
-
 @transaction.atomic
 def cluster_scores_save(*, actor, cluster, unit, self_scores=None, agreed_scores=None):
     """Save a member unit's scores: ``{criterion_id: (score or None, note)}`` for the self-score and/or the agreed score.
 
-    The unit itself (or the office) enters its self-score; only the cluster leader's unit head or the office
-    enters the agreed score. Scores must lie between 0 and the criterion's maximum. Each changed row is audited.
+    The unit itself (or the office) enters its self-score; the agreed score is entered by the office, by the
+    cluster leader's unit head for the other members, and by the deputy's unit head for the leader's own sheet
+    (``movements.rules.may_agree_score``: nobody agrees their own score). Scores must lie between 0 and the
+    criterion's maximum. Each changed row is audited.
     Errors come back keyed ``self_<id>`` / ``agreed_<id>`` so a form can show them next to the field.
     """
     cluster = lock_cluster(cluster)
@@ -194,6 +185,9 @@ def cluster_scores_save(*, actor, cluster, unit, self_scores=None, agreed_scores
     if self_scores and not (actor is None or may_self_score(actor, membership)):
         raise ValidationError(_("Chỉ đơn vị %(unit)s (hoặc Văn phòng Sở) được tự chấm điểm của đơn vị mình.") % {"unit": unit})
     if agreed_scores and not (actor is None or may_agree_score(actor, membership)):
+        if is_leader_sheet(actor, membership):
+            raise ValidationError(_("Điểm thống nhất của đơn vị cụm trưởng do cụm phó hoặc Văn phòng Sở nhập: "
+                                    "không đơn vị nào tự thống nhất điểm của mình."))
         raise ValidationError(_("Chỉ cụm trưởng hoặc Văn phòng Sở được nhập điểm thống nhất."))
     criteria = {c.pk: c for c in ScoringCriterion.objects.filter(section__cluster=cluster)}
     existing = {s.criterion_id: s for s in ClusterScore.objects.select_for_update().filter(cluster=cluster, unit=unit)}
@@ -209,7 +203,7 @@ def cluster_scores_save(*, actor, cluster, unit, self_scores=None, agreed_scores
                 errors[key] = [_("Tiêu chí không thuộc bảng điểm của cụm.")]
                 continue
             try:
-                value = _parse_score(raw)
+                value = parse_score(raw, criterion)
             except ValidationError as exc:
                 errors[key] = exc.messages
                 continue

@@ -4,18 +4,22 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tdkt.audit import audit_changes, audit_record, diff, snapshot
 from tdkt.enums import AuditAction
+from tdkt.events import emit_subject_facts_changed
 from tdkt.guards import require_admin, require_office, require_unit_scope
+from tdkt.roles import allows
 from tdkt.text import fold, nfc, nfc_multiline
 
-from ..models import AgencyProfile, DisciplineRecord, PerformanceRating, Person, PositionAssignment, Unit
+from ..enums import HistoryChangeKind
+from ..models import AgencyProfile, DisciplineRecord, HistoryChangeRequest, PerformanceRating, Person, PositionAssignment, Unit
+from ..position_history import PERSON_FIELDS, change_position, dmy, open_position, set_active
+from ..rules import may_backdate_history
+from ..workflows import HISTORY_CHANGE_WORKFLOW, apply_history_change
 
 UNIT_FIELDS = ["name", "short_code", "kind", "parent", "active", "sort_order"]
-PERSON_FIELDS = ["full_name", "gender", "date_of_birth", "unit", "position_title", "is_leadership", "is_head", "active"]
 AGENCY_FIELDS = ["name", "parent_name", "doc_code", "place_name", "director_title", "director_name"]
 
 
@@ -95,35 +99,6 @@ def unit_set_active(*, actor, unit, active, reason=""):
 # ---------------------------------------------------------------- people
 
 
-def _mirror_position(person, assignment):
-    person.unit = assignment.unit
-    person.position_title = assignment.title
-    person.is_leadership = assignment.is_leadership
-    person.is_head = assignment.is_head
-
-
-def _open_position(*, person, unit, title, is_leadership, is_head, start_date):
-    assignment = PositionAssignment(
-        person=person, unit=unit, title=nfc(title or ""), is_leadership=is_leadership or is_head,
-        is_head=is_head, start_date=start_date,
-    )
-    assignment.full_clean(validate_constraints=False)
-    overlapping = (PositionAssignment.objects.filter(person=person).filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
-                   .order_by("-end_date").first())
-    if overlapping is not None:
-        # Positions of one person never overlap: rules judged at a date (R1, R2) must find one post.
-        raise ValidationError({"date" if overlapping.end_date else "start_date": _(
-            "Ngày bắt đầu phải sau ngày %(date)s (ngày cuối của chức vụ trước: %(title)s).") % {
-            "date": overlapping.end_date.strftime("%d/%m/%Y") if overlapping.end_date else "…", "title": overlapping.title or "—"}})
-    if is_head:
-        holder = PositionAssignment.objects.filter(unit=unit, is_head=True, end_date__isnull=True).exclude(person=person).select_related("person").first()
-        if holder:
-            raise ValidationError({"is_head": _("%(unit)s đã có người đứng đầu: %(name)s. Hãy kết thúc chức vụ của người đó trước.")
-                                   % {"unit": unit, "name": holder.person}})
-    assignment.save()
-    return assignment
-
-
 @transaction.atomic
 def person_create(*, actor, full_name, gender, unit, date_of_birth=None, position_title="", is_leadership=False,
                   is_head=False, start_date=None):
@@ -135,9 +110,12 @@ def person_create(*, actor, full_name, gender, unit, date_of_birth=None, positio
     person.name_folded = fold(person.full_name)
     person.full_clean(exclude=["name_folded"])
     person.save()
-    _open_position(person=person, unit=unit, title=person.position_title, is_leadership=person.is_leadership,
-                   is_head=person.is_head, start_date=start_date or _today())
+    start_date = start_date or _today()
+    open_position(person=person, unit=unit, title=person.position_title, is_leadership=person.is_leadership,
+                  is_head=person.is_head, start_date=start_date)
     audit_changes(actor=actor, obj=person, fields=PERSON_FIELDS)
+    emit_subject_facts_changed(sender=PositionAssignment, person_ids={person.pk}, unit_ids={unit.pk}, actor=actor,
+                               reason=_("Thêm cá nhân, chức vụ từ ngày %(date)s") % {"date": dmy(start_date)})
     return person
 
 
@@ -159,84 +137,162 @@ def person_update(*, actor, person, full_name=None, gender=None, date_of_birth=N
     return person
 
 
+def _needs_approval(actor, date):
+    """A change of posts or a departure dated before today by someone who may not backdate (a unit head): it takes
+    effect only as a change request the office approves (:func:`history_change_file`). The system (``None``) and the
+    office date it as they need."""
+    return actor is not None and date is not None and date < _today() and not allows(may_backdate_history, actor)
+
+
+def _refuse_backdating(actor, date, field):
+    if _needs_approval(actor, date):
+        raise ValidationError({field: ValidationError(
+            _("Ngày %(date)s đã qua: thay đổi lùi ngày phải được Văn phòng Sở duyệt. Hãy ghi lý do, căn cứ để gửi đề nghị "
+              "điều chỉnh.") % {"date": dmy(date)}, code="backdated")})
+
+
 @transaction.atomic
 def person_change_position(*, actor, person, unit, title, is_leadership, is_head, start_date, reason=""):
-    """Close the current post the day before ``start_date`` and open the new one."""
+    """Close the current post the day before ``start_date`` and open the new one.
+
+    The office may date it in the past (audited with its reason); a unit head only from today on.
+    """
     person = Person.objects.select_for_update().get(pk=person.pk)
     require_unit_scope(actor, person.unit)
     require_unit_scope(actor, unit)
-    if not person.active:
-        raise ValidationError(_("Cá nhân này đã nghỉ công tác: hãy kích hoạt lại trước."))
-    before = snapshot(person, PERSON_FIELDS)
-    current = PositionAssignment.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
-    if current:
-        if start_date <= current.start_date:
-            raise ValidationError({"start_date": _("Ngày nhận chức vụ mới phải sau ngày %(date)s (ngày bắt đầu chức vụ hiện tại).")
-                                   % {"date": current.start_date.strftime("%d/%m/%Y")}})
-        current.end_date = start_date - datetime.timedelta(days=1)
-        current.save(update_fields=["end_date"])
-    assignment = _open_position(person=person, unit=unit, title=title, is_leadership=is_leadership, is_head=is_head,
-                                start_date=start_date)
-    _mirror_position(person, assignment)
-    person.full_clean(exclude=["name_folded"])
-    person.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, changes=diff(before, snapshot(person, PERSON_FIELDS)),
-                 reason=nfc_multiline(reason))
-    return person
+    _refuse_backdating(actor, start_date, "start_date")
+    return change_position(actor=actor, person=person, unit=unit, title=title, is_leadership=is_leadership, is_head=is_head,
+                           start_date=start_date, reason=reason)
 
 
 @transaction.atomic
 def person_set_active(*, actor, person, active, date=None, reason=""):
-    """Deactivate (nghỉ hưu, chuyển công tác…) or reactivate a person. People are never deleted."""
+    """Deactivate (nghỉ hưu, chuyển công tác…) or reactivate a person. People are never deleted.
+
+    The office may date it in the past; a unit head only from today on.
+    """
     person = Person.objects.select_for_update().get(pk=person.pk)
     require_unit_scope(actor, person.unit)
     if person.active == active:
         return person
     date = date or _today()
-    if not active:
-        if not (reason or "").strip():
-            raise ValidationError({"reason": _("Hãy ghi lý do (nghỉ hưu, chuyển công tác…).")})
-        current = PositionAssignment.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
-        if current:
-            if date < current.start_date:
-                raise ValidationError({"date": _("Ngày nghỉ không được trước ngày nhận chức vụ hiện tại.")})
-            current.end_date = date
-            current.save(update_fields=["end_date"])
-        person.is_head = False
-    else:
-        if not person.unit.active:
-            raise ValidationError(_("Đơn vị của cá nhân này đã ngừng hoạt động: hãy đổi đơn vị."))
-        _open_position(person=person, unit=person.unit, title=person.position_title,
-                       is_leadership=person.is_leadership, is_head=False, start_date=date)
-    person.active = active
-    person.save(update_fields=["active", "is_head"])
-    audit_record(actor=actor, action=AuditAction.REACTIVATE if active else AuditAction.DEACTIVATE, obj=person,
-                 changes={"active": [not active, active]}, reason=nfc_multiline(reason))
-    return person
+    _refuse_backdating(actor, date, "date")
+    return set_active(actor=actor, person=person, active=active, date=date, reason=reason)
+
+
+# ---------------------------------------------------------------- change requests (backdated changes of a unit head)
+
+HISTORY_CHANGE_FIELDS = ["kind", "person", "effective_date", "new_unit", "title", "is_leadership", "is_head", "reason"]
+
+
+class _DryRun(Exception):
+    """Rolls back the trial application of a change request (its errors are the filer's to fix now)."""
+
+
+@transaction.atomic
+def history_change_file(*, actor, person, kind, effective_date, reason, unit=None, title="", is_leadership=False,
+                        is_head=False):
+    """File a backdated change of ``person``'s posts (``kind`` position: ``unit``, ``title``, flags) or departure
+    (``kind`` departure: the last working day) for the office to approve. Nothing changes until it is approved.
+
+    The change is tried now and rolled back, so that a change that could not be applied is refused at once.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    require_unit_scope(actor, person.unit)
+    if kind == HistoryChangeKind.POSITION:
+        require_unit_scope(actor, unit)
+    change = HistoryChangeRequest(
+        person=person, unit=person.unit, kind=kind, effective_date=effective_date,
+        new_unit=unit if kind == HistoryChangeKind.POSITION else None, title=nfc(title or "") if kind == HistoryChangeKind.POSITION else "",
+        is_leadership=bool(is_leadership or is_head) if kind == HistoryChangeKind.POSITION else False,
+        is_head=bool(is_head) if kind == HistoryChangeKind.POSITION else False,
+        reason=nfc_multiline(reason or ""), requested_by=actor)
+    change.full_clean()
+    date_field = "start_date" if kind == HistoryChangeKind.POSITION else "date"
+    if effective_date >= _today():
+        raise ValidationError({date_field: _("Thay đổi từ hôm nay trở đi được cập nhật trực tiếp, không cần đề nghị.")})
+    if kind == HistoryChangeKind.DEPARTURE and not person.active:
+        raise ValidationError(_("Cá nhân này đã nghỉ công tác."))
+    try:
+        with transaction.atomic():
+            apply_history_change(change, actor=actor)
+            raise _DryRun
+    except _DryRun:
+        pass
+    change.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=change, to_state=change.state,
+                 changes=diff({}, snapshot(change, HISTORY_CHANGE_FIELDS)), reason=change.reason)
+    return change
+
+
+def person_change_position_or_request(*, actor, person, unit, title, is_leadership, is_head, start_date, reason=""):
+    """What the page calls: the change now when ``actor`` may make it at ``start_date``, else a change request.
+
+    Returns the :class:`HistoryChangeRequest` filed, or ``None`` when the change was applied.
+    """
+    if _needs_approval(actor, start_date):
+        return history_change_file(actor=actor, person=person, kind=HistoryChangeKind.POSITION, effective_date=start_date,
+                                   reason=reason, unit=unit, title=title, is_leadership=is_leadership, is_head=is_head)
+    person_change_position(actor=actor, person=person, unit=unit, title=title, is_leadership=is_leadership, is_head=is_head,
+                           start_date=start_date, reason=reason)
+    return None
+
+
+def person_leave_or_request(*, actor, person, date, reason):
+    """What the page calls to end a person's service: now when ``actor`` may date it so, else a change request.
+
+    Returns the :class:`HistoryChangeRequest` filed, or ``None`` when the departure was recorded.
+    """
+    date = date or _today()
+    if _needs_approval(actor, date):
+        return history_change_file(actor=actor, person=person, kind=HistoryChangeKind.DEPARTURE, effective_date=date,
+                                   reason=reason)
+    person_set_active(actor=actor, person=person, active=False, date=date, reason=reason)
+    return None
+
+
+def history_change_transition(*, change, actor, to_state, reason=""):
+    """Approve (the change is applied, by the workflow), refuse (with a reason) or withdraw a change request."""
+    return HISTORY_CHANGE_WORKFLOW.apply(change, actor=actor, to=to_state, reason=reason)
 
 
 # ---------------------------------------------------------------- ratings and discipline
 
 
+def _subject_ids(person, unit):
+    """The ids an event about a person's or a unit's record names: the person and their unit, or the unit."""
+    if person is not None:
+        return {"person_ids": {person.pk}, "unit_ids": {person.unit_id}}
+    return {"person_ids": set(), "unit_ids": {unit.pk}}
+
+
 @transaction.atomic
-def rating_set(*, actor, year, rating, person=None, unit=None):
-    """Create or change the yearly rating of one person or unit."""
+def rating_set(*, actor, year, rating, person=None, unit=None, reason=""):
+    """Create or change the yearly rating of one person or unit (office only).
+
+    A rating of a past year that differs from what is stored (a new one included) is backdated: only those who may
+    backdate (the office) write it, audited with ``reason``. Unit heads write no rating at all.
+    """
     require_office(actor)
     lookup = {"person": person} if person is not None else {"unit": unit}
     existing = PerformanceRating.objects.select_for_update().filter(year=year, **lookup).first()
-    if existing:
-        old = existing.rating
-        existing.rating = rating
-        existing.full_clean()
-        existing.save()
-        if old != rating:
-            audit_record(actor=actor, action=AuditAction.UPDATE, obj=existing, changes={"rating": [old, rating]})
+    old = existing.rating if existing else None
+    if old == rating:
         return existing
-    record = PerformanceRating(person=person, unit=unit, year=year, rating=rating)
+    if actor is not None and year < _today().year and not allows(may_backdate_history, actor):
+        raise ValidationError({"year": _("Xếp loại năm %(year)s đã qua: chỉ Văn phòng Sở được điều chỉnh.") % {"year": year}})
+    record = existing or PerformanceRating(person=person, unit=unit, year=year)
+    record.rating = rating
     record.full_clean()
     record.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=record, changes={"rating": [None, rating]})
+    audit_record(actor=actor, action=AuditAction.UPDATE if existing else AuditAction.CREATE, obj=record,
+                 changes={"rating": [old, rating]}, reason=nfc_multiline(reason))
+    emit_subject_facts_changed(sender=PerformanceRating, actor=actor, **_subject_ids(person, unit),
+                               reason=_("Xếp loại năm %(year)s: %(rating)s") % {"year": year, "rating": rating})
     return record
+
+
+DISCIPLINE_FIELDS = ["kind", "start_date", "end_date", "reason"]
 
 
 @transaction.atomic
@@ -246,18 +302,23 @@ def discipline_create(*, actor, kind, start_date, reason, end_date=None, person=
                               reason=nfc_multiline(reason))
     record.full_clean()
     record.save()
-    audit_changes(actor=actor, obj=record, fields=["kind", "start_date", "end_date", "reason"])
+    audit_changes(actor=actor, obj=record, fields=DISCIPLINE_FIELDS)
+    emit_subject_facts_changed(sender=DisciplineRecord, actor=actor, **_subject_ids(person, unit),
+                               reason=_("Ghi nhận %(kind)s từ ngày %(date)s") % {"kind": record.get_kind_display().lower(),
+                                                                             "date": dmy(start_date)})
     return record
 
 
 @transaction.atomic
 def discipline_update(*, actor, record, kind, start_date, end_date, reason):
     require_office(actor)
-    record = DisciplineRecord.objects.select_for_update().get(pk=record.pk)
-    fields = ["kind", "start_date", "end_date", "reason"]
-    before = snapshot(record, fields)
+    record = DisciplineRecord.objects.select_for_update(of=("self",)).select_related("person").get(pk=record.pk)
+    before = snapshot(record, DISCIPLINE_FIELDS)
     record.kind, record.start_date, record.end_date, record.reason = kind, start_date, end_date, nfc_multiline(reason)
     record.full_clean()
     record.save()
-    audit_changes(actor=actor, obj=record, fields=fields, before=before)
+    audit_changes(actor=actor, obj=record, fields=DISCIPLINE_FIELDS, before=before)
+    emit_subject_facts_changed(sender=DisciplineRecord, actor=actor, **_subject_ids(record.person, record.unit),
+                               reason=_("Sửa %(kind)s từ ngày %(date)s") % {"kind": record.get_kind_display().lower(),
+                                                                        "date": dmy(start_date)})
     return record

@@ -82,6 +82,7 @@ def cluster_detail(request, pk):
         "ranking": cluster_ranking(cluster) if can_rank else None, "own_membership": own,
         "acclamations": acclamations, "can_manage": can_manage, "actions": actions,
         "is_leader": bool(user.unit_id) and user.unit_id == cluster.leader_unit_id,
+        "is_deputy": bool(user.unit_id) and user.unit_id == cluster.deputy_unit_id and cluster.leader_unit_id is not None,
         "can_acclaim": user.has_perm("movements.record_acclamation") and cluster.state == ClusterState.CONCLUDED,
         "table_editable": can_manage and cluster.state == ClusterState.SETUP})
 
@@ -255,7 +256,8 @@ def cluster_score_sheet(request, pk, unit_pk):
     ranking_row = next((r for r in cluster_ranking(cluster) if r.unit.pk == membership.unit_id), None)
     return render(request, "movements/cluster_scores.html", {
         "cluster": cluster, "membership": membership, "unit": membership.unit, "form": form, "sections": sections,
-        "can_self": can_self, "can_agree": can_agree, "editable": can_self or can_agree, "total": ranking_row,
+        "can_self": can_self, "can_agree": can_agree, "agrees_as_deputy": can_agree and membership.unit_id == cluster.leader_unit_id
+        and user.unit_id == cluster.deputy_unit_id, "editable": can_self or can_agree, "total": ranking_row,
         "max_total": cluster_max_total(table)})
 
 

@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,11 +13,13 @@ from tdkt.roles import reads_every_unit
 from tdkt.shortcuts import apply_service_errors, export_view, paginate, require_perm
 
 from .. import services
+from ..enums import HistoryChangeState
 from ..exports import PEOPLE_ORDER, people_filter
 from ..forms import (
     AgencyProfileForm,
     DeactivateForm,
     DisciplineForm,
+    HistoryChangeFilterForm,
     PersonCreateForm,
     PersonForm,
     PositionForm,
@@ -29,10 +32,13 @@ from ..models import (
 )
 from ..selectors import (
     agency_profile,
+    history_changes_visible_to,
     persons_visible_to,
     units_visible_to,
     units_with_counts,
 )
+from ..workflows import HISTORY_CHANGE_WORKFLOW
+from .common import confirm_page, move_to
 
 # ---------------------------------------------------------------- units
 
@@ -136,6 +142,8 @@ def person_detail(request, pk):
         "can_change": request.user.has_perm("movements.change_person", person),
         "can_rate": request.user.has_perm("movements.change_rating"),
         "can_discipline": request.user.has_perm("movements.change_discipline"),
+        "history_changes": (history_changes_visible_to(request.user).filter(person=person)
+                            if request.user.has_perm("movements.view_historychange", person) else None),
     })
 
 
@@ -178,16 +186,25 @@ def person_edit(request, pk):
                                                           "title": _("Sửa thông tin: %(name)s") % {"name": person.full_name}})
 
 
+def _filed(request, change):
+    messages.success(request, _("Ngày đã qua nên thay đổi được gửi Văn phòng Sở duyệt (đề nghị điều chỉnh số %(id)s); "
+                                "quá trình công tác chỉ thay đổi khi được duyệt.") % {"id": change.pk})
+    return redirect("movements:history_change_detail", pk=change.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_position(request, pk):
     person = _person_for_change(request, pk)
-    form = PositionForm(request.POST or None, units=units_visible_to(request.user),
+    needs_approval = not request.user.has_perm("movements.backdate_history")
+    form = PositionForm(request.POST or None, units=units_visible_to(request.user), backdating_needs_approval=needs_approval,
                         initial={"unit": person.unit, "title": person.position_title,
                                  "is_leadership": person.is_leadership, "is_head": person.is_head})
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_change_position(actor=request.user, person=person, **form.cleaned_data)
+            change = services.person_change_position_or_request(actor=request.user, person=person, **form.cleaned_data)
+            if change is not None:
+                return _filed(request, change)
             messages.success(request, _("Đã cập nhật chức vụ; chức vụ cũ được lưu vào quá trình công tác."))
             return redirect("movements:person_detail", pk=person.pk)
         except ValidationError as exc:
@@ -200,12 +217,15 @@ def person_position(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_toggle_active(request, pk):
     person = _person_for_change(request, pk)
-    form = DeactivateForm(request.POST or None) if person.active else None
+    needs_approval = not request.user.has_perm("movements.backdate_history")
+    form = DeactivateForm(request.POST or None, backdating_needs_approval=needs_approval) if person.active else None
     if request.method == "POST":
         try:
             if person.active:
                 if form.is_valid():
-                    services.person_set_active(actor=request.user, person=person, active=False, **form.cleaned_data)
+                    change = services.person_leave_or_request(actor=request.user, person=person, **form.cleaned_data)
+                    if change is not None:
+                        return _filed(request, change)
                     messages.success(request, _("%(name)s đã được chuyển sang nghỉ công tác.") % {"name": person.full_name})
                     return redirect("movements:person_detail", pk=person.pk)
             else:
@@ -224,7 +244,7 @@ def person_toggle_active(request, pk):
 def person_rating(request, pk):
     person = get_object_or_404(persons_visible_to(request.user), pk=pk)
     require_perm(request.user, "movements.change_rating")
-    form = RatingForm(request.POST or None)
+    form = RatingForm(request.POST or None, stored=dict(person.ratings.values_list("year", "rating")))
     if request.method == "POST" and form.is_valid():
         try:
             services.rating_set(actor=request.user, person=person, **form.cleaned_data)
@@ -241,7 +261,7 @@ def person_rating(request, pk):
 def unit_rating(request, pk):
     unit = get_object_or_404(units_visible_to(request.user), pk=pk)
     require_perm(request.user, "movements.change_rating")
-    form = RatingForm(request.POST or None)
+    form = RatingForm(request.POST or None, stored=dict(unit.ratings.values_list("year", "rating")))
     if request.method == "POST" and form.is_valid():
         try:
             services.rating_set(actor=request.user, unit=unit, **form.cleaned_data)
@@ -289,3 +309,60 @@ def agency_profile_edit(request):
         except ValidationError as exc:
             apply_service_errors(form, exc)
     return render(request, "movements/simple_form.html", {"form": form, "title": _("Thông tin cơ quan")})
+
+
+# ---------------------------------------------------------------- change requests of the position history
+
+@login_required
+def history_change_list(request):
+    """The office's list of change requests (pending first by default); a unit head's own unit's requests."""
+    user = request.user
+    require_perm(user, "movements.view_historychange_list")
+    form = HistoryChangeFilterForm(request.GET if "state" in request.GET else {"state": HistoryChangeState.PENDING})
+    state = form.cleaned_data["state"] if form.is_valid() else HistoryChangeState.PENDING
+    qs = history_changes_visible_to(user)
+    if state:
+        qs = qs.filter(state=state)
+    return render(request, "movements/history_change_list.html", {
+        "page": paginate(request, qs), "form": form, "state": state,
+        "can_decide": user.has_perm("movements.decide_historychange")})
+
+
+@login_required
+def history_change_detail(request, pk):
+    change = get_object_or_404(history_changes_visible_to(request.user), pk=pk)
+    require_perm(request.user, "movements.view_historychange", change)
+    current = PositionAssignment.objects.filter(person=change.person, end_date__isnull=True).select_related("unit").first()
+    return render(request, "movements/history_change_detail.html", {
+        "change": change, "current": current, "actions": HISTORY_CHANGE_WORKFLOW.available(request.user, change)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def history_change_transition(request, pk, to_state):
+    change = get_object_or_404(history_changes_visible_to(request.user), pk=pk)
+    require_perm(request.user, "movements.view_historychange", change)
+    move = move_to(HISTORY_CHANGE_WORKFLOW, change, to_state)
+    if not HISTORY_CHANGE_WORKFLOW.may(request.user, change, move):
+        raise PermissionDenied
+    detail = reverse("movements:history_change_detail", args=[change.pk])
+    form = ReasonForm(request.POST or None)
+    form.fields["reason"].required = move.reason_required
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.history_change_transition(change=change, actor=request.user, to_state=to_state,
+                                               reason=form.cleaned_data["reason"])
+            messages.success(request, _("Đề nghị điều chỉnh số %(id)s: %(state)s.") % {
+                "id": change.pk, "state": HistoryChangeState(to_state).label})
+            return redirect(detail)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    explanations = {
+        HistoryChangeState.APPROVED: _("Thay đổi được áp dụng vào quá trình công tác từ ngày %(date)s và ghi vào lịch sử "
+                                       "thay đổi; các đề nghị khen thưởng đang xét của cá nhân sẽ được kiểm tra lại."),
+        HistoryChangeState.REFUSED: _("Quá trình công tác giữ nguyên; đơn vị thấy lý do không duyệt."),
+        HistoryChangeState.WITHDRAWN: _("Đề nghị được rút; quá trình công tác giữ nguyên."),
+    }
+    return confirm_page(request, title=_("%(action)s: %(change)s?") % {"action": move.label, "change": change},
+                        message=explanations[to_state] % {"date": change.effective_date.strftime("%d/%m/%Y")}, form=form,
+                        submit_label=move.label, cancel_url=detail, danger=move.danger)

@@ -130,7 +130,7 @@ def test_member_self_scores_with_evidence_and_each_change_is_audited(scoring, un
     ("31", "Tiêu chí “Hoàn thành nhiệm vụ”: điểm 31 vượt điểm tối đa 30."),
     ("30,25", "Tiêu chí “Hoàn thành nhiệm vụ”: điểm 30,25 vượt điểm tối đa 30."),
     ("-1", "Tiêu chí “Hoàn thành nhiệm vụ”: điểm không được âm."),
-    ("mười", "Điểm “mười” không phải là số."),
+    ("mười", "Tiêu chí “Hoàn thành nhiệm vụ”: điểm “mười” không phải là số (nhập số thập phân, ví dụ 12,5)."),
     ("1,234", "Tiêu chí “Hoàn thành nhiệm vụ”: điểm chỉ lấy tối đa 2 chữ số thập phân."),
 ])
 def test_scores_out_of_range_are_refused_with_a_clear_message(scoring, unit_a, head_a, value, message):
