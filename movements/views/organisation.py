@@ -239,38 +239,33 @@ def person_toggle_active(request, pk):
     return render(request, "movements/person_confirm.html", {"person": person, "form": form})
 
 
+def _rating_page(request, *, subject, name, detail):
+    """The yearly rating of a person or a unit (one form and one service for both)."""
+    require_perm(request.user, "movements.change_rating")
+    form = RatingForm(request.POST or None, stored=dict(subject.ratings.values_list("year", "rating")))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rating_set(actor=request.user, **{name: subject}, **form.cleaned_data)
+            messages.success(request, _("Đã lưu xếp loại năm %(year)s.") % form.cleaned_data)
+            return redirect(detail, pk=subject.pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    return render(request, "movements/simple_form.html", {"form": form, "back": subject,
+                                                          "title": _("Xếp loại chất lượng: %(name)s") % {"name": str(subject)}})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_rating(request, pk):
     person = get_object_or_404(persons_visible_to(request.user), pk=pk)
-    require_perm(request.user, "movements.change_rating")
-    form = RatingForm(request.POST or None, stored=dict(person.ratings.values_list("year", "rating")))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rating_set(actor=request.user, person=person, **form.cleaned_data)
-            messages.success(request, _("Đã lưu xếp loại năm %(year)s.") % form.cleaned_data)
-            return redirect("movements:person_detail", pk=person.pk)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-    return render(request, "movements/simple_form.html", {"form": form, "back": person,
-                                                          "title": _("Xếp loại chất lượng: %(name)s") % {"name": person.full_name}})
+    return _rating_page(request, subject=person, name="person", detail="movements:person_detail")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_rating(request, pk):
     unit = get_object_or_404(units_visible_to(request.user), pk=pk)
-    require_perm(request.user, "movements.change_rating")
-    form = RatingForm(request.POST or None, stored=dict(unit.ratings.values_list("year", "rating")))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rating_set(actor=request.user, unit=unit, **form.cleaned_data)
-            messages.success(request, _("Đã lưu xếp loại năm %(year)s.") % form.cleaned_data)
-            return redirect("movements:unit_detail", pk=unit.pk)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-    return render(request, "movements/simple_form.html", {"form": form, "back": unit,
-                                                          "title": _("Xếp loại chất lượng: %(name)s") % {"name": unit.name}})
+    return _rating_page(request, subject=unit, name="unit", detail="movements:unit_detail")
 
 
 @login_required

@@ -381,3 +381,18 @@ def test_an_unchanged_rating_writes_nothing_and_emits_nothing(office_user, perso
     with django_capture_on_commit_callbacks(execute=True):
         services.rating_set(actor=office_user, person=person_a, year=2024, rating="HTTNV")
     assert facts == []
+
+
+def test_a_units_rating_page_saves_and_asks_the_same_reason(client, office_user, unit_a, head_a):
+    client.force_login(head_a)
+    url = reverse("movements:unit_rating", args=[unit_a.pk])
+    assert client.get(url).status_code == 403
+    client.force_login(office_user)
+    page = client.get(url)
+    assert page.status_code == 200 and "Xếp loại chất lượng: Phòng Quản lý khoa học" in page.content.decode()
+    response = client.post(url, {"year": TODAY.year - 1, "rating": "HTTNV"})
+    assert response.status_code == 302 and response["Location"] == reverse("movements:unit_detail", args=[unit_a.pk])
+    assert list(unit_a.ratings.values_list("year", "rating")) == [(TODAY.year - 1, "HTTNV")]
+    response = client.post(url, {"year": TODAY.year - 1, "rating": "HTXSNV"})
+    assert response.status_code == 200 and "hãy ghi lý do điều chỉnh" in response.content.decode()
+    assert unit_a.ratings.get().rating == "HTTNV"
