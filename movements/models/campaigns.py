@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tdkt.uploads import storage_name
+from tdkt.validators import validate_date_bounds
 
 from ..enums import CampaignDocumentKind, CampaignKind, CampaignLevel, CampaignStatus
-from .bounds import validate_date_bounds
 from .organisation import Unit
 
 

@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tdkt.uploads import storage_name
+from tdkt.validators import validate_date_bounds, validate_year_bounds
 
 from ..enums import AcclamationState, ClusterState, CriterionKind
-from .bounds import validate_date_bounds, validate_year_bounds
 from .organisation import Unit
 
 

@@ -11,8 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tdkt.validators import validate_date_bounds
+
 from ..enums import HistoryChangeKind, HistoryChangeState
-from .bounds import validate_date_bounds
 from .organisation import Person, Unit
 
 

@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tdkt.validators import check_ordered, validate_date_bounds
+
 from ..enums import DisciplineKind, Gender, Rating, UnitKind
-from .bounds import check_ordered, validate_date_bounds
 
 
 class AgencyProfile(models.Model):

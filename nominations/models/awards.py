@@ -11,22 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from movements.api import Person, Unit, one_subject
+from tdkt.validators import validate_date_bounds
 
 from ..catalogues import CommendationForm, EmulationTitle
 from ..enums import AwardType, InitiativeKind, InitiativeScope, SubjectKind
 
 # ---------------------------------------------------------------- dates within sane bounds
 
-DATE_MIN = datetime.date(1945, 1, 1)
-DATE_MAX = datetime.date(2100, 12, 31)
-
-
-def validate_sane_date(value):
-    """A date of the department's records: from 1945 to 2100 (a typo such as 0202 or 20255 is refused)."""
-    if value is not None and not DATE_MIN <= value <= DATE_MAX:
-        raise ValidationError(_("Ngày %(date)s không hợp lệ: chỉ nhận ngày từ năm 1945 đến năm 2100.")
-                              % {"date": value.strftime("%d/%m/%Y") if value.year >= 1000 else value.isoformat()},
-                              code="date_range")
+# The one date-bounds validator of the project; the old name stays for migration 0007.
+validate_sane_date = validate_date_bounds
 
 
 def not_after_tomorrow(value, field):
@@ -93,7 +86,7 @@ class Initiative(models.Model):
     kind = models.CharField(_("loại"), max_length=12, choices=InitiativeKind.choices, default=InitiativeKind.INITIATIVE)
     scope = models.CharField(_("phạm vi ảnh hưởng"), max_length=10, choices=InitiativeScope.choices, default=InitiativeScope.BASE)
     year = models.PositiveSmallIntegerField(_("năm công nhận"))
-    recognised_on = models.DateField(_("ngày công nhận, nghiệm thu"), null=True, blank=True, validators=[validate_sane_date])
+    recognised_on = models.DateField(_("ngày công nhận, nghiệm thu"), null=True, blank=True, validators=[validate_date_bounds])
     decision_number = models.CharField(_("số quyết định, biên bản"), max_length=50, blank=True)
 
     class Meta:
@@ -170,7 +163,7 @@ class AwardRecord(AwardMixin):
     year = models.PositiveSmallIntegerField(_("năm thành tích"))
     kind = models.CharField(_("loại khen thưởng"), max_length=10, choices=AwardType.choices, default=AwardType.ANNUAL)
     decision_number = models.CharField(_("số quyết định"), max_length=50, blank=True)
-    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True, validators=[validate_sane_date])
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True, validators=[validate_date_bounds])
     issuer = models.CharField(_("cấp quyết định"), max_length=200, blank=True, help_text=_("Ví dụ: Giám đốc Sở, Chủ tịch UBND tỉnh"))
     note = models.TextField(_("ghi chú"), blank=True)
     nomination = models.OneToOneField("Nomination", verbose_name=_("đề nghị"), on_delete=models.PROTECT, null=True, blank=True,

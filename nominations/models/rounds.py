@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from movements.api import Campaign, Person, Unit, one_subject, positions_at
+from tdkt.validators import validate_date_bounds
 
 from ..catalogues import CommendationForm, EmulationTitle
 from ..enums import AwardType, DocumentKind, NominationState, RoundStatus
 from ..rules_engine import Rule, RuleContext, enforce, round_violations
-from .awards import AwardMixin, Initiative, not_after_tomorrow, one_award, validate_sane_date
+from .awards import AwardMixin, Initiative, not_after_tomorrow, one_award
 
 
 class NominationRound(models.Model):
@@ -28,9 +29,9 @@ class NominationRound(models.Model):
     year = models.PositiveSmallIntegerField(_("năm thành tích"))
     reference_date = models.DateField(
         _("ngày xét"), help_text=_("Ngày dùng để xác định chức vụ lãnh đạo, kỷ luật… của người được đề nghị."),
-        validators=[validate_sane_date])
+        validators=[validate_date_bounds])
     deadline = models.DateField(_("hạn nộp hồ sơ"), null=True, blank=True, help_text=_("Đợt đột xuất không có hạn nộp."),
-                                validators=[validate_sane_date])
+                                validators=[validate_date_bounds])
     campaign = models.ForeignKey(Campaign, verbose_name=_("phong trào thi đua"), on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="nomination_rounds")
     status = models.CharField(_("trạng thái"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.OPEN)
@@ -103,7 +104,7 @@ class UnitSubmission(models.Model):
     round = models.ForeignKey(NominationRound, verbose_name=_("đợt đề nghị"), on_delete=models.PROTECT, related_name="submissions")
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị đề nghị"), on_delete=models.PROTECT, related_name="nomination_submissions")
     memo_number = models.CharField(_("số tờ trình"), max_length=50, blank=True)
-    memo_date = models.DateField(_("ngày tờ trình"), null=True, blank=True, validators=[validate_sane_date])
+    memo_date = models.DateField(_("ngày tờ trình"), null=True, blank=True, validators=[validate_date_bounds])
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người gửi"), on_delete=models.PROTECT, null=True,
                                      blank=True, related_name="+")

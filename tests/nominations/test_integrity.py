@@ -320,7 +320,7 @@ def test_award_decision_dates_are_not_in_the_future_beyond_a_day(office_user, pe
     with pytest.raises(ValidationError) as exc:
         services.award_record_create(actor=office_user, person=person_a, title=title("CSTDCS"), year=1990,
                                      decision_date=datetime.date(1900, 1, 1))
-    assert "chỉ nhận ngày từ năm 1945 đến năm 2100" in exc.value.message_dict["decision_date"][0]
+    assert exc.value.message_dict["decision_date"][0] == "Ngày 01/01/1900 không hợp lệ: chỉ nhận ngày từ 01/01/1945 đến 31/12/2100."
 
 
 def test_a_decision_dated_in_the_future_is_refused_and_nothing_moves(office_user, sub_a):
