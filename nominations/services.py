@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from movements.api import AcclamationState, ClusterAcclamation, acclamation_mark_nominated
-from tdkt.audit import audit_changes, audit_record, diff, snapshot
+from tdkt.audit import audit_changes, audit_created, audit_record, diff, snapshot
 from tdkt.enums import AuditAction
 from tdkt.guards import require_office, require_unit_scope
 from tdkt.roles import is_office_user
@@ -27,7 +27,7 @@ from .award_history import AWARD_FIELDS, award_record_create, award_record_delet
 from .enums import AwardType, DocumentKind, NominationState, RoundStatus
 from .models import Nomination, NominationRound, SubmissionDocument, UnitSubmission
 from .rules_engine import RuleContext
-from .workflows import NOMINATION_WORKFLOW, ROUND_WORKFLOW, lock_for_rules, record_overrides, stored_actor
+from .workflows import NOMINATION_WORKFLOW, ROUND_WORKFLOW, lock_for_rules, record_overrides, record_overrides_many, stored_actor
 
 S = NominationState
 
@@ -35,7 +35,7 @@ __all__ = [
     "AWARD_FIELDS", "NOMINATION_FIELDS", "ROUND_FIELDS", "award_record_create", "award_record_delete", "award_record_update",
     "document_add", "document_delete", "initiative_create", "lock_for_rules", "nomination_admin_save", "nomination_create",
     "nomination_create_from_acclamation", "nomination_delete", "nomination_return", "nomination_set_initiatives", "nomination_submit", "nomination_transition",
-    "nomination_update", "nomination_vet", "nominations_bulk_transition", "round_create", "round_set_status", "round_update",
+    "nomination_update", "nomination_vet", "nominations_bulk_transition", "nominations_import", "round_create", "round_set_status", "round_update",
     "submission_get_or_create", "submission_submit", "submission_update",
 ]
 
@@ -234,6 +234,43 @@ def nomination_create(*, actor, nomination_round, unit, person=None, subject_uni
     _set_initiatives(actor=actor, nomination=nomination, initiatives=initiatives)
     record_overrides(nomination, warnings, override_reason, actor)
     return nomination
+
+
+@transaction.atomic
+def nominations_import(*, actor, nomination_round, unit, rows, override_reason=""):
+    """Add a whole list to ``unit``'s submission in the round (an Excel import): all of it, or nothing.
+
+    ``rows``: one mapping per nomination with the arguments of :func:`nomination_create` (``person``,
+    ``subject_unit``, ``title``, ``form``, ``achievement_summary``). What :func:`nomination_create` does for one,
+    done once for the list, in a number of queries that does not grow with it: the locks of the rule checks are
+    taken once, the list is judged by the model (:meth:`Nomination.full_clean_many <nominations.models.Nomination.full_clean_many>`:
+    Django's validation and the entry checks of each row, the rules engine once over the whole list), then the
+    rows, their audit events and the overridden warnings (with ``override_reason``) are inserted in bulk.
+
+    Raises ``ValidationError`` when the round no longer takes nominations, and
+    :class:`tdkt.validation.ManyValidationError` (``by_index``: the position of each failing row in ``rows``) when
+    any row fails: nothing is saved. Returns the nominations created, in the order of ``rows``.
+    """
+    _require_unit_scope(actor, unit)
+    lock_for_rules(nomination_round)
+    nomination_round = NominationRound.objects.get(pk=nomination_round.pk)
+    if nomination_round.status != RoundStatus.OPEN:
+        raise ValidationError(_("Đợt đề nghị “%(round)s” không còn nhận hồ sơ.") % {"round": nomination_round})
+    submission = _submission_for(nomination_round=nomination_round, unit=unit, actor=actor)
+    submission.round, submission.unit = nomination_round, unit  # loaded already: no query per row
+    reason = nfc_multiline(override_reason or "")
+    creator = stored_actor(actor)
+    nominations = [Nomination(round=nomination_round, submission=submission, person=row.get("person"), unit=row.get("subject_unit"),
+                              title=row.get("title"), form=row.get("form"),
+                              achievement_summary=nfc_multiline(row.get("achievement_summary") or ""), created_by=creator)
+                   for row in rows]
+    if not nominations:
+        raise ValidationError(_("Danh sách không có đề nghị nào."))
+    warnings = Nomination.full_clean_many(nominations, rules=RuleContext(override_reason=reason, whole_list=True))
+    created = Nomination.objects.bulk_create(nominations)
+    audit_created(actor=actor, objs=created, fields=NOMINATION_FIELDS)
+    record_overrides_many(zip(created, warnings, strict=True), reason, actor)
+    return created
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tdkt.audit import audit_record
+from tdkt.audit import audit_record, audit_records
 from tdkt.enums import AuditAction
 from tdkt.roles import is_office, writes_own_unit
 from tdkt.text import nfc_multiline
@@ -61,6 +61,27 @@ def record_overrides(nomination, warnings, reason, actor):
         if created:
             audit_record(actor=actor, action=AuditAction.UPDATE, obj=nomination, changes={"vượt cảnh báo": [None, v.code]},
                          reason=f"{v}\n{reason}")
+
+
+def record_overrides_many(warnings_by_nomination, reason, actor):
+    """:func:`record_overrides` for a list written at once (``[(nomination, warnings)]``): the same rows and audit
+    events (once per rule and nomination, the first warning of the rule as the event's reason), inserted together
+    in a constant number of queries."""
+    reason = nfc_multiline(reason or "")
+    if not reason:
+        return []
+    pairs = [(n, v) for n, warnings in warnings_by_nomination for v in warnings]
+    existing = set(RuleOverride.objects.filter(nomination__in=[n.pk for n, _v in pairs]).values_list("nomination_id", "rule_id")) \
+        if pairs else set()
+    fresh = {}
+    for n, v in pairs:
+        if (n.pk, v.rule_id) not in existing:
+            fresh.setdefault((n.pk, v.rule_id), (n, v))
+    RuleOverride.objects.bulk_create([RuleOverride(nomination=n, rule_id=v.rule_id, reason=reason, created_by=stored_actor(actor))
+                                      for n, v in fresh.values()])
+    return audit_records(actor=actor, action=AuditAction.UPDATE, objs=[n for n, _v in fresh.values()],
+                         changes=[{"vượt cảnh báo": [None, v.code]} for _n, v in fresh.values()],
+                         reasons=[f"{v}\n{reason}" for _n, v in fresh.values()])
 
 
 # ---------------------------------------------------------------- rounds

@@ -44,6 +44,29 @@ def audit_record(*, actor, action, obj, changes=None, from_state="", to_state=""
     )
 
 
+def audit_records(*, actor, action, objs, changes=None, reasons=None):
+    """One audit event per object of ``objs`` (one model), inserted together (a list written at once, e.g. an
+    Excel import): the rows :func:`audit_record` would write one by one. ``changes`` and ``reasons``: one per
+    object (or ``None``)."""
+    objs = list(objs)
+    if not objs:
+        return []
+    content_type = ContentType.objects.get_for_model(objs[0], for_concrete_model=True)
+    actor = actor if (actor is not None and actor.is_authenticated) else None
+    changes = changes if changes is not None else [None] * len(objs)
+    reasons = reasons if reasons is not None else [""] * len(objs)
+    return AuditEvent.objects.bulk_create([
+        AuditEvent(actor=actor, action=action, content_type=content_type, object_id=str(obj.pk), object_repr=str(obj)[:255],
+                   changes={k: [_plain(v[0]), _plain(v[1])] for k, v in (change or {}).items()}, reason=reason or "")
+        for obj, change, reason in zip(objs, changes, reasons, strict=True)])
+
+
+def audit_created(*, actor, objs, fields):
+    """The create events of a list of new objects, inserted together (what :func:`audit_changes` records for each)."""
+    return audit_records(actor=actor, action=AuditAction.CREATE, objs=objs,
+                         changes=[diff({}, snapshot(obj, fields)) for obj in objs])
+
+
 def audit_events_for(obj):
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     return AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor")

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from movements.api import Campaign, Person, Unit, one_subject, positions_at
+from tdkt.validation import ManyValidationError, clean_many
 from tdkt.validators import validate_date_bounds
 
 from ..catalogues import CommendationForm, EmulationTitle
 from ..enums import AwardType, DocumentKind, NominationState, RoundStatus
-from ..rules_engine import Rule, RuleContext, enforce, round_violations
+from ..rules_engine import Rule, RuleContext, enforce, errors_of, evaluate, round_violations
 from .awards import AwardMixin, Initiative, not_after_tomorrow, one_award
 
 
@@ -271,23 +272,124 @@ class Nomination(AwardMixin):
         ``rules``: the :class:`~nominations.rules_engine.RuleContext` of this write (the override reason given
         now, the rest of an import saved with it); the default is the strict one. Returns the warnings that did
         not stop the write (overridden with a reason), for the caller to record.
+
+        A whole list is judged by :meth:`full_clean_many`, the same checks in a constant number of queries.
         """
         super().full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=validate_constraints)
         if not self.content_changed():
             return []
+        self._clean_entry()
+        return enforce(self, rules if rules is not None else RuleContext())
+
+    @classmethod
+    def full_clean_many(cls, nominations, *, rules=None):
+        """Judge a list of nominations written together (an Excel import) as :meth:`full_clean` judges each,
+        in a number of queries that does not grow with the list: Django's validation for the whole list at once
+        (:func:`tdkt.validation.clean_many`: one query per foreign key, unique checks and check constraints for
+        the list), the entry checks with the posts of every person in one query, and the rules engine **once**
+        over the list (``evaluate(list, whole_list=rules.whole_list)``, the rule context's ``batch`` after it).
+
+        The list is judged as a whole: a nomination is judged with the others of the list as if saved together,
+        the later rows being those a rule flags (the second of two identical rows, the leaders beyond 40 %), so
+        each gets the verdict :meth:`full_clean` gives it when the rows before it are saved and the rows after it
+        are its ``rules.batch``. A nomination that fails Django's validation or the entry checks is not counted
+        by the rules.
+
+        Raises :class:`tdkt.validation.ManyValidationError` (``by_index``: the error of each failing nomination)
+        if any fails; else returns the warnings of each (a list per nomination) that the reason went past.
+        """
+        nominations = list(nominations)
+        context = rules if rules is not None else RuleContext()
+        errors = clean_many(nominations)
+        changed = cls._content_changed_many([n for i, n in enumerate(nominations) if i not in errors])
+        worked_there = cls._worked_there_many([n for i, n in enumerate(nominations) if i not in errors])
+        judged = []
+        for index, nomination in enumerate(nominations):
+            if index in errors or not changed[id(nomination)]:
+                continue
+            try:
+                nomination._clean_entry(worked_there=worked_there)
+            except ValidationError as exc:
+                errors[index] = exc
+            else:
+                judged.append(index)
+        warnings = [[] for _n in nominations]
+        if judged:
+            found = evaluate([nominations[i] for i in judged] + list(context.batch), stage=context.stage,
+                             whole_list=context.whole_list)
+            overridden = cls._overridden_many([nominations[i] for i in judged], context)
+            for index, violations in zip(judged, found, strict=False):
+                # the messages of ``enforce``, in its order; a warning without a reason has the code "rule_warning"
+                stopping = [ValidationError(message, code="rule" if v.blocking else "rule_warning")
+                            for v in violations for message in errors_of([v], overridden[id(nominations[index])])]
+                if stopping:
+                    errors[index] = ValidationError(stopping)
+                else:
+                    warnings[index] = [v for v in violations if not v.blocking and not v.advisory]
+        if errors:
+            raise ManyValidationError(errors)
+        return warnings
+
+    @classmethod
+    def _content_changed_many(cls, nominations):
+        """``{id(nomination): content changed}`` (one query for the saved ones, none for new ones)."""
+        saved = [n for n in nominations if not (n._state.adding or n.pk is None)]
+        originals = {row[0]: row[1:] for row in cls.objects.filter(pk__in=[n.pk for n in saved]).values_list(
+            "pk", *cls.CONTENT_FIELDS)} if saved else {}
+        result = {}
+        for n in nominations:
+            original = None if n._state.adding or n.pk is None else originals.get(n.pk)
+            result[id(n)] = original is None or any(value != getattr(n, f) for f, value in zip(cls.CONTENT_FIELDS, original,
+                                                                                                 strict=True))
+        return result
+
+    @staticmethod
+    def _worked_there_many(nominations):
+        """``{(person id, unit id, reference date)}`` of the people not in the proposing unit now who held a post
+        there on the round's reference date (one query per reference date: one for an import)."""
+        wanted = {}
+        for n in nominations:
+            if n.person_id and n.submission_id is not None and n.person.unit_id != n.submission.unit_id:
+                wanted.setdefault(n.round.reference_date, (set(), set()))
+                wanted[n.round.reference_date][0].add(n.person_id)
+                wanted[n.round.reference_date][1].add(n.submission.unit_id)
+        found = set()
+        for date, (persons, units) in wanted.items():
+            found |= {(p, u, date) for p, u in positions_at(date, persons=persons, units=units).values_list("person_id", "unit_id")}
+        return found
+
+    @staticmethod
+    def _overridden_many(nominations, context):
+        """``{id(nomination): codes of the warnings that pass}`` as :func:`~nominations.rules_engine.overridden_codes`
+        gives them: every warning with a reason given now, else those already overridden (one query for the saved)."""
+        if context.override_reason:
+            return {id(n): None for n in nominations}
+        saved = {n.pk for n in nominations if n.pk}
+        codes = {}
+        if saved:
+            for pk, code in RuleOverride.objects.filter(nomination_id__in=saved).values_list("nomination_id", "rule__code"):
+                codes.setdefault(pk, set()).add(code)
+        return {id(n): codes.get(n.pk, set()) if n.pk else set() for n in nominations}
+
+    def _clean_entry(self, worked_there=None):
+        """What a new or changed nomination must meet besides its fields: an open round, an editable state, a
+        subject of the proposing unit. ``worked_there``: the posts looked up for a whole list (else one query)."""
         if self.round.status != RoundStatus.OPEN:
             raise ValidationError(_("Đợt đề nghị “%(round)s” không còn nhận hồ sơ.") % {"round": self.round})
         if self.state not in NominationState.editable():
             raise ValidationError(_("Đề nghị ở trạng thái “%(state)s” không sửa được.") % {"state": self.get_state_display()})
-        self._clean_subject_belongs_to_unit()
-        return enforce(self, rules if rules is not None else RuleContext())
+        self._clean_subject_belongs_to_unit(worked_there)
 
-    def _clean_subject_belongs_to_unit(self):
+    def _clean_subject_belongs_to_unit(self, worked_there=None):
         unit = self.submission.unit
         if self.person_id:
-            worked_there = self.person.unit_id == unit.pk or positions_at(
-                self.round.reference_date, persons=[self.person_id], units=[unit.pk]).exists()
-            if not worked_there:
+            if self.person.unit_id == unit.pk:
+                worked = True
+            elif worked_there is not None:
+                worked = (self.person_id, unit.pk, self.round.reference_date) in worked_there
+            else:
+                worked = positions_at(self.round.reference_date, persons=[self.person_id], units=[unit.pk]).exists()
+            if not worked:
                 raise ValidationError({"person": _("%(name)s không công tác tại %(unit)s vào ngày xét %(date)s.") % {
                     "name": self.person, "unit": unit, "date": self.round.reference_date.strftime("%d/%m/%Y")}})
         elif self.unit_id and self.unit_id != unit.pk and self.unit.parent_id != unit.pk:

@@ -101,7 +101,7 @@ def errors_of(violations, overridden):
 def enforce(nomination, context):
     """Judge one nomination (with ``context.batch``, the rest of its import, as if saved together) at
     ``context.stage``: raise for blocking violations and warnings without a reason; return the warnings."""
-    violations = evaluate([nomination, *context.batch], stage=context.stage)[0]
+    violations = evaluate([nomination, *context.batch], stage=context.stage, whole_list=context.whole_list)[0]
     errors = errors_of(violations, overridden_codes(nomination, context))
     if errors:
         raise ValidationError(errors, code="rule")

@@ -32,7 +32,11 @@ class RuleContext:
     - ``override_reason``: a reason given now for going past the warnings (the caller records it);
       without one, only the warnings already overridden for a saved nomination pass;
     - ``batch``: the other nominations saved together with this one (the rest of an Excel import), so the
-      list is judged as a whole (40 % of the final list) whatever the order of the rows.
+      list is judged as a whole (40 % of the final list) whatever the order of the rows;
+    - ``whole_list``: the drafts arrive as a whole list at once (an Excel import): the rules that judge a list
+      when it is sent (R1) judge them now (``evaluate(…, whole_list=True)``). ``Nomination.full_clean_many``
+      judges a list so; one nomination judged with this flag and the rest of its list as ``batch`` gets the
+      same verdict.
 
     The default, ``RuleContext()``, is the strict one: entry stage, no reason, nothing else pending.
     """
@@ -40,6 +44,7 @@ class RuleContext:
     stage: str = STAGE_ENTRY
     override_reason: str = ""
     batch: tuple = ()
+    whole_list: bool = False
 
 
 # ---------------------------------------------------------------- formatting
