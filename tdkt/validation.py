@@ -132,7 +132,7 @@ def _existing_targets(objs, fk_fields):
         remote = field.remote_field
         using = router.db_for_read(remote.model, instance=objs[0])
         qs = remote.model._base_manager.using(using).filter(**{f"{remote.field_name}__in": values})
-        existing[field] = set(qs.complex_filter(field.get_limit_choices_to()).values_list(remote.field_name, flat=True))
+        existing[field] = set(qs.complex_filter(field.get_limit_choices_to()).order_by().values_list(remote.field_name, flat=True))
     return existing
 
 

@@ -35,8 +35,8 @@ class RuleContext:
       list is judged as a whole (40 % of the final list) whatever the order of the rows;
     - ``whole_list``: the drafts arrive as a whole list at once (an Excel import): the rules that judge a list
       when it is sent (R1) judge them now (``evaluate(…, whole_list=True)``). ``Nomination.full_clean_many``
-      judges a list so; one nomination judged with this flag and the rest of its list as ``batch`` gets the
-      same verdict.
+      judges a list so, at once; a row judged alone with this flag, the rows before it saved and the rows after
+      it as ``batch``, gets the same verdict (``tests/nominations/test_models.py``).
 
     The default, ``RuleContext()``, is the strict one: entry stage, no reason, nothing else pending.
     """

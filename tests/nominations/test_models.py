@@ -1,13 +1,29 @@
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from movements.models import PositionAssignment
 from nominations.enums import AwardType
 from nominations.models import AwardRecord, Nomination, NominationRound, Rule
-from tests.factories.nominations import AwardFactory, NominationFactory, build_nomination, staff, title
+from nominations.rules_engine import RuleContext
+from tdkt.validation import ManyValidationError
+from tests.factories import UnitFactory
+from tests.factories.nominations import (
+    AdHocRoundFactory,
+    AwardFactory,
+    NominationFactory,
+    RoundFactory,
+    SubmissionFactory,
+    build_nomination,
+    form,
+    staff,
+    title,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -125,3 +141,123 @@ def test_the_reference_date_falls_in_the_achievement_year_or_the_next(db, refere
     with pytest.raises(ValidationError) as exc:
         nomination_round.full_clean()
     assert exc.value.message_dict == {"reference_date": ["Ngày xét phải thuộc năm thành tích hoặc năm liền sau."]}
+
+
+# ---------------------------------------------------------------- a whole list judged at once (issue 9)
+
+def _copy(n):
+    """A fresh unsaved copy, with the related objects ``n`` holds."""
+    copy = Nomination(round_id=n.round_id, submission_id=n.submission_id, person_id=n.person_id, unit_id=n.unit_id,
+                      title_id=n.title_id, form_id=n.form_id, state=n.state)
+    for name in ("round", "submission", "person", "unit", "title", "form"):
+        if Nomination._meta.get_field(name).is_cached(n):
+            setattr(copy, name, getattr(n, name))
+    return copy
+
+
+def _one_by_one(items, context):
+    """What ``full_clean`` says of each row with the rows before it saved and the rows after it as ``batch``
+    (the old per-row import), each judged in a transaction rolled back."""
+    verdicts = []
+    for index, item in enumerate(items):
+        with transaction.atomic():
+            Nomination.objects.bulk_create([_copy(n) for n in items[:index]])
+            try:
+                warnings = _copy(item).full_clean(rules=replace(context, batch=tuple(_copy(n) for n in items[index + 1:])))
+            except ValidationError as exc:
+                # a row twice: the second is "already in the list" at once, "already proposed in the round" one by one
+                verdicts.append(("errors", [m.replace(f"đã có đề nghị trong đợt “{item.round}”", "đã có trong danh sách này")
+                                            for m in exc.messages]))
+            else:
+                verdicts.append(("warnings", [str(v) for v in warnings]))
+            transaction.set_rollback(True)
+    return verdicts
+
+
+def _at_once(items, context):
+    items = [_copy(n) for n in items]
+    try:
+        warnings = Nomination.full_clean_many(items, rules=context)
+    except ManyValidationError as exc:  # the warnings of the rows that pass are not returned then
+        return [("errors", exc.by_index[i].messages) if i in exc.by_index else ("passes", None) for i in range(len(items))]
+    return [("warnings", [str(v) for v in found]) for found in warnings]
+
+
+def _passes(verdicts):
+    return [("passes", None) if kind == "warnings" else (kind, found) for kind, found in verdicts]
+
+
+@pytest.fixture
+def a_list(sub_a, sub_b, unit_a):
+    """A list breaking R1 (leaders), R2 (the unit and its head), R4 (no rating), R5 (a row twice; a person another unit
+    proposed: a warning) between its rows and with what is stored."""
+    leaders = staff(unit_a, 3, leader=True)
+    workers = staff(unit_a, 3)
+    head = staff(unit_a, 1, leader=True, is_head=True)[0]
+    unrated = staff(unit_a, 1, rating=None)[0]
+    earlier = SubmissionFactory(round=AdHocRoundFactory(year=2025, reference_date=datetime.date(2025, 3, 1)), unit=sub_b.unit)
+    NominationFactory(submission=earlier, person=workers[2], title=None, form=form("GIAY_KHEN"))
+    rows = [leaders[0], workers[0], leaders[1], workers[0], head, leaders[2], unrated, workers[1], workers[2]]
+    items = [build_nomination(sub_a, person=p) for p in rows]
+    items.insert(5, build_nomination(sub_a, unit=unit_a, code="TTLDTT"))
+    return items
+
+
+@pytest.mark.parametrize("reason", ["", "Đã xác minh"])
+def test_a_list_at_once_gets_the_verdicts_of_its_rows_judged_one_by_one(a_list, reason):
+    context = RuleContext(override_reason=reason, whole_list=True)
+    at_once, one_by_one = _at_once(a_list, context), _one_by_one(a_list, context)
+    assert at_once == _passes(one_by_one)
+    assert {m.split(" – ")[0] for kind, messages in at_once if kind == "errors" for m in messages} == {"R1", "R2", "R4", "R5"}
+    failing = [i for i, (kind, _found) in enumerate(at_once) if kind == "errors"]
+    assert failing == ([3, 5, 6, 7] if reason else [3, 5, 6, 7, 9])
+    # a list that passes: the same warnings (the person another unit proposed, passing with the reason)
+    workers = [a_list[1], a_list[8], a_list[9]]
+    if reason:
+        assert _at_once(workers, context) == _one_by_one(workers, context)
+        assert [bool(found) for _kind, found in _at_once(workers, context)] == [False, False, True]
+    else:
+        assert _at_once(workers, context) == _passes(_one_by_one(workers, context))
+        assert [kind for kind, _found in _at_once(workers, context)] == ["passes", "passes", "errors"]
+
+
+def test_a_list_at_once_gets_the_per_row_checks_of_full_clean(sub_a, unit_a, unit_b, round_2025):
+    worker = staff(unit_a, 1)[0]
+    closed = SubmissionFactory(round=RoundFactory(status="closed"), unit=unit_a)
+    items = [
+        build_nomination(sub_a, person=worker),                                 # fine
+        build_nomination(sub_a, person=staff(unit_b, 1)[0]),                    # not of the unit
+        build_nomination(sub_a, person=worker, state="submitted"),              # not a draft
+        build_nomination(closed, person=worker),                                # a closed round
+        build_nomination(sub_a, unit=unit_b, code="TTLDTT"),                    # another unit
+        build_nomination(sub_a, person=worker, code="TTLDTT"),                  # a unit's title
+        Nomination(round=round_2025, submission=sub_a, person_id=987654, title=title("LDTT")),  # nobody
+    ]
+    one_by_one = []
+    for item in items:
+        try:
+            _copy(item).full_clean()
+        except ValidationError as exc:
+            one_by_one.append(exc.messages)
+        else:
+            one_by_one.append([])
+    with pytest.raises(ManyValidationError) as exc:
+        Nomination.full_clean_many([_copy(n) for n in items])
+    assert [exc.value.by_index[i].messages if i in exc.value.by_index else [] for i in range(len(items))] == one_by_one
+    assert one_by_one[0] == [] and all(one_by_one[1:])
+
+
+def test_a_list_at_once_asks_the_database_the_same_number_of_times_whatever_its_length(sub_a, unit_a):
+    people = staff(unit_a, 40) + staff(unit_a, 4, leader=True)
+    moved = staff(UnitFactory(), 2)  # people who worked in the unit on the reference date, now elsewhere
+    for person in moved:
+        PositionAssignment.objects.create(person=person, unit=unit_a, title="Chuyên viên", start_date=datetime.date(2010, 1, 1),
+                                          end_date=datetime.date(2025, 12, 31))
+
+    def queries(people):
+        items = [build_nomination(sub_a, person=p) for p in people]
+        with CaptureQueriesContext(connection) as ctx:
+            assert Nomination.full_clean_many(items, rules=RuleContext(whole_list=True)) == [[] for _p in people]
+        return len(ctx.captured_queries)
+
+    assert queries(people[:4] + moved) == queries(people + moved)

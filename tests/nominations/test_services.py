@@ -4,14 +4,16 @@ import unicodedata
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from movements import services as org
 from nominations import services
 from nominations.enums import AwardType, NominationState, RoundStatus
-from nominations.models import AwardRecord, Nomination, NominationRound, Rule, RuleOverride, SubmissionDocument
+from nominations.models import AwardRecord, Nomination, NominationRound, Rule, RuleOverride, SubmissionDocument, UnitSubmission
 from tdkt.models import AuditEvent
-from tests.factories import DisciplineFactory, UnitUserFactory
+from tdkt.validation import ManyValidationError
+from tests.factories import DisciplineFactory, UnitFactory, UnitUserFactory
 from tests.factories.nominations import (
     AdHocRoundFactory,
     CampaignFactory,
@@ -404,3 +406,78 @@ def test_submission_rows_are_unique_per_round_and_unit(office_user, round_2025, 
     first = services.submission_get_or_create(actor=office_user, nomination_round=round_2025, unit=unit_a)
     assert services.submission_get_or_create(actor=office_user, nomination_round=round_2025, unit=unit_a) == first
     assert SubmissionFactory._meta.model.objects.count() == 1
+
+
+# ---------------------------------------------------------------- a whole list at once (an Excel import, issue 9)
+
+def _rows(people, code="LDTT"):
+    return [{"person": p, "title": title(code), "achievement_summary": f"Thành tích {p.full_name}"} for p in people]
+
+
+def _written(nominations):
+    """What a write left: the nominations, their audit events and overrides, without ids and times."""
+    ids = [str(n.pk) for n in nominations]
+    audit = sorted(AuditEvent.objects.filter(content_type__model="nomination", object_id__in=ids).values_list(
+        "actor__username", "action", "object_repr", "changes", "reason"), key=str)
+    overrides = sorted(RuleOverride.objects.filter(nomination__in=nominations).values_list(
+        "nomination__person__full_name", "rule__code", "reason", "created_by__username"))
+    rows = sorted(Nomination.objects.filter(pk__in=[n.pk for n in nominations]).values_list(
+        "person__full_name", "title__code", "state", "achievement_summary", "created_by__username", "submission__unit__name"))
+    return rows, audit, overrides
+
+
+def test_a_list_at_once_writes_what_creating_each_row_writes(office_user, round_2025, unit_a, unit_b):
+    people = staff(unit_a, 3)
+    ad_hoc = AdHocRoundFactory(year=2025, reference_date=datetime.date(2025, 3, 1))
+    NominationFactory(submission=SubmissionFactory(round=ad_hoc, unit=unit_b), person=people[2], title=None, form=form("GIAY_KHEN"))
+    reason = "Hai thành tích khác nhau, đã xác minh"
+    with transaction.atomic():
+        one_by_one = _written([create(office_user, round_2025, unit_a, p, achievement_summary=f"Thành tích {p.full_name}",
+                                      override_reason=reason) for p in people])
+        transaction.set_rollback(True)
+    created = services.nominations_import(actor=office_user, nomination_round=round_2025, unit=unit_a, rows=_rows(people),
+                                          override_reason=reason)
+    assert [n.person for n in created] == people and all(n.pk for n in created)
+    assert _written(created) == one_by_one
+    rows, audit, overrides = one_by_one
+    assert len(rows) == 3 and overrides == [(people[2].full_name, "R5", reason, office_user.username)]
+    assert [(action, changes) for _u, action, _r, changes, _why in audit].count(("update", {"vượt cảnh báo": [None, "R5"]})) == 1
+    assert events(created[0].submission) == [("create", "", "", "")]  # the submission opened once, audited once
+
+
+def test_a_list_at_once_saves_nothing_when_a_row_fails(head_a, round_2025, unit_a, unit_b):
+    people = staff(unit_a, 2) + staff(unit_a, 1, rating="HTNV") + staff(unit_b, 1)
+    with pytest.raises(ManyValidationError) as exc:
+        services.nominations_import(actor=head_a, nomination_round=round_2025, unit=unit_a, rows=_rows(people))
+    assert list(exc.value.by_index) == [2, 3]
+    assert exc.value.by_index[2].messages[0].startswith("R4 – ")
+    assert exc.value.by_index[3].messages == [f"{people[3].full_name} không công tác tại Phòng Quản lý khoa học vào ngày xét 15/12/2025."]
+    assert (Nomination.objects.count(), AuditEvent.objects.count(), UnitSubmission.objects.count()) == (0, 0, 0)
+
+
+def test_a_list_at_once_is_refused_for_another_unit_a_closed_round_or_nothing(head_a, round_2025, unit_a, unit_b):
+    with pytest.raises(PermissionDenied):
+        services.nominations_import(actor=head_a, nomination_round=round_2025, unit=unit_b, rows=_rows(staff(unit_b, 1)))
+    with pytest.raises(ValidationError) as exc:
+        services.nominations_import(actor=head_a, nomination_round=round_2025, unit=unit_a, rows=[])
+    assert exc.value.messages == ["Danh sách không có đề nghị nào."]
+    round_2025.status = RoundStatus.CLOSED
+    round_2025.save()
+    with pytest.raises(ValidationError) as exc:
+        services.nominations_import(actor=head_a, nomination_round=round_2025, unit=unit_a, rows=_rows(staff(unit_a, 3)))
+    assert exc.value.messages == ["Đợt đề nghị “Tổng kết năm 2025” không còn nhận hồ sơ."]
+    assert Nomination.objects.count() == 0
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_a_list_at_once_costs_the_same_number_of_queries_whatever_its_length(head_a, round_2025, unit_a, size,
+                                                                            django_assert_max_num_queries):
+    people = staff(unit_a, size)
+    ad_hoc = AdHocRoundFactory(year=2025, reference_date=datetime.date(2025, 3, 1))
+    other = SubmissionFactory(round=ad_hoc, unit=UnitFactory())
+    NominationFactory(submission=other, person=people[-1], title=None, form=form("GIAY_KHEN"))  # a warning to record
+    rows = _rows(people)
+    with django_assert_max_num_queries(40):  # locks, submission, one query per foreign key, the rules (~20), inserts
+        created = services.nominations_import(actor=head_a, nomination_round=round_2025, unit=unit_a, rows=rows,
+                                              override_reason="Đã xác minh")
+    assert len(created) == size and RuleOverride.objects.count() == 1
