@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from movements.api import Campaign, Person, Unit
 from tdkt.forms import DateInput, NFCFormMixin
 from tdkt.text import fold
+from tdkt.uploads import fmt_size, import_max_bytes
 
 from .enums import AwardType, DocumentKind, InitiativeKind, InitiativeScope, NominationState, SubjectKind
 from .models import CommendationForm, EmulationTitle, Initiative, NominationRound
@@ -179,7 +180,11 @@ class BulkVetForm(NFCFormMixin, forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp Excel (.xlsx)"), help_text=_("Dùng tệp mẫu; tối đa 1 MB."))
+    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Dùng tệp mẫu; tối đa %(size)s.") % {"size": fmt_size(import_max_bytes())}
 
 
 class ImportConfirmForm(NFCFormMixin, forms.Form):

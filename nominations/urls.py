@@ -24,6 +24,7 @@ urlpatterns = [
     path("dot/<id:pk>/don-vi/<id:unit_pk>/tai-lieu/", views.document_upload, name="document_upload"),
     path("dot/<id:pk>/don-vi/<id:unit_pk>/nhap-excel/", views.nomination_import, name="nomination_import"),
     path("dot/<id:pk>/don-vi/<id:unit_pk>/mau-excel/", views.nomination_import_template, name="nomination_import_template"),
+    path("nhap-excel/<uuid:pk>/", views.import_job, name="import_job"),
     path("tai-lieu/<id:pk>/", views.document_download, name="document_download"),
     path("tai-lieu/<id:pk>/xoa/", views.document_delete, name="document_delete"),
     path("tham-dinh/", views.vetting_queue, name="vetting_queue"),

@@ -214,6 +214,9 @@ LOGGING = {
 
 # Number of rows per page in lists.
 TDKT_PAGE_SIZE = 25
+# A unit's nomination list imported from Excel with more data rows than this is saved by the task worker
+# (manage.py db_worker), with a progress page, instead of within the request (nominations/import_jobs.py).
+TDKT_IMPORT_SYNC_MAX_ROWS = env.int("TDKT_IMPORT_SYNC_MAX_ROWS", default=300)
 # Exports above these row counts run in the task worker (manage.py db_worker) instead of the request.
 TDKT_EXPORT_BACKGROUND_ROWS = {"xlsx": env.int("TDKT_EXPORT_BACKGROUND_ROWS_XLSX", default=5000),
                                "pdf": env.int("TDKT_EXPORT_BACKGROUND_ROWS_PDF", default=300)}

@@ -123,14 +123,19 @@ class NominationImporter(XlsxImporter):
     def save(self, uploaded, *, actor, override_reason="", progress=None):
         """Read and match again, then create every nomination in one transaction, or none
         (:func:`~nominations.services.nominations_import`: the model judges the list as a whole, once). Raises
-        ``ValidationError`` with every row's messages ("Dòng 7: …")."""
+        ``ValidationError`` with every row's messages ("Dòng 7: …").
+
+        ``progress(phase, rows)``, if given, is called outside the transaction: ``("reading", rows read so far)``
+        while the file is read, then ``("saving", rows to save)`` just before the transaction opens."""
         if actor is not None and not writes_for_unit(actor, self.unit):
             raise PermissionDenied
-        result = self.parse(uploaded, progress=progress)
+        result = self.parse(uploaded, progress=(lambda rows: progress("reading", rows)) if progress else None)
         if not result.ok:
             raise ValidationError(result.all_errors or [_("Tệp không có dòng dữ liệu nào.")])
         rows = [{"person": r.obj.person, "subject_unit": r.obj.unit, "title": r.obj.title, "form": r.obj.form,
                  "achievement_summary": r.obj.achievement_summary} for r in result.rows]
+        if progress:
+            progress("saving", len(rows))
         try:
             return services.nominations_import(actor=actor, nomination_round=self.round, unit=self.unit, rows=rows,
                                                override_reason=override_reason)

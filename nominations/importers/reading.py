@@ -187,19 +187,24 @@ class People:
     found, by name without diacritics. Built once per import: each row is matched by dictionary look-ups."""
 
     def __init__(self, persons=()):
-        self.by_name, self.by_folded = {}, {}
+        self.by_name, self._by_folded = {}, None
         for person in persons:
             self.add(person)
 
     def add(self, person):
         self.by_name.setdefault(_casefold(person.full_name), []).append(person)
-        self.by_folded.setdefault(fold(person.full_name), set()).add(person.full_name)
+        self._by_folded = None
 
     def named(self, name):
         return self.by_name.get(_casefold(name), [])
 
     def similar(self, name):
-        return sorted(self.by_folded.get(fold(name), ()))
+        if self._by_folded is None:  # built on the first name not found, once
+            self._by_folded = {}
+            for people in self.by_name.values():
+                for person in people:
+                    self._by_folded.setdefault(fold(person.full_name), set()).add(person.full_name)
+        return sorted(self._by_folded.get(fold(name), ()))
 
 
 class XlsxImporter:

@@ -2,7 +2,8 @@
 
 - ``awards``: bonus coefficients, base salary, initiatives and award history (read by the engine);
 - the rule rows, ``Rule``, defined with the engine that reads them (``nominations.rules_engine.rule``);
-- ``rounds``: rounds, unit submissions, documents, nominations and overrides, validated by the engine.
+- ``rounds``: rounds, unit submissions, documents, nominations and overrides, validated by the engine;
+- ``imports``: a large Excel import run by the task worker, with its progress.
 
 The award catalogues (titles and forms) are the leaf module ``nominations.catalogues``. App label and
 tables are unchanged.
@@ -11,6 +12,7 @@ tables are unchanged.
 from ..catalogues import AwardKind, CommendationForm, EmulationTitle
 from ..rules_engine.rule import Rule
 from .awards import AwardMixin, AwardRecord, BaseSalary, BonusCoefficient, Initiative
+from .imports import ImportJob
 from .rounds import (
     Nomination,
     NominationRound,
@@ -25,6 +27,6 @@ from .rounds import (
 __all__ = [
     "AwardKind", "CommendationForm", "EmulationTitle", "Rule",
     "AwardMixin", "AwardRecord", "BaseSalary", "BonusCoefficient", "Initiative",
-    "Nomination", "NominationRound", "RuleOverride", "SubmissionDocument", "UnitSubmission",
+    "ImportJob", "Nomination", "NominationRound", "RuleOverride", "SubmissionDocument", "UnitSubmission",
     "sent_documents", "sent_nominations", "submission_document_path",
 ]

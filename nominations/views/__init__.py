@@ -2,7 +2,7 @@
 moves a user may make, call services. One module per page family; ``urls.py`` reads them from here."""
 
 from .awards import award_create, award_delete, award_export, award_list, initiative_create, initiative_list, rule_list
-from .imports import award_import, award_import_template, nomination_import, nomination_import_template
+from .imports import award_import, award_import_template, import_job, nomination_import, nomination_import_template
 from .nominations import (
     nomination_check,
     nomination_create,
@@ -19,7 +19,7 @@ from .vetting import vetting_bulk, vetting_queue
 
 __all__ = [
     "award_create", "award_delete", "award_export", "award_list", "initiative_create", "initiative_list", "rule_list",
-    "award_import", "award_import_template", "nomination_import", "nomination_import_template",
+    "award_import", "award_import_template", "import_job", "nomination_import", "nomination_import_template",
     "nomination_check", "nomination_create", "nomination_delete", "nomination_detail", "nomination_edit", "nomination_export",
     "nomination_list", "nomination_transition",
     "round_detail", "round_form", "round_from_acclamation", "round_list", "round_status",

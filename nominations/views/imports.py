@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,8 +19,12 @@ from ..forms import (
     ImportConfirmForm,
     ImportForm,
 )
+from ..import_jobs import import_job_create
 from ..importers import AwardHistoryImporter, NominationImporter
+from ..models import ImportJob
 from .common import round_and_unit, xlsx_download
+
+SHOWN_ERRORS = 200  # row messages shown on a failed job's page
 
 
 def _import_dir(user):
@@ -38,46 +42,67 @@ def _drop_pending_imports(request):
         request.session.modified = True
 
 
-def _stash(request, uploaded):
+def _stash(request, uploaded, preview):
+    """Keep an upload that passed its preview until it is confirmed, with its name, rows and whether it warned."""
     token = uuid.uuid4().hex
     with open(_import_dir(request.user) / f"{token}.xlsx", "wb") as out:
         for chunk in uploaded.chunks():
             out.write(chunk)
-    request.session.setdefault("imports", {})[token] = uploaded.name
+    request.session.setdefault("imports", {})[token] = {"name": uploaded.name, "rows": len(preview.rows),
+                                                        "warnings": bool(preview.warnings)}
     request.session.modified = True
     return token
 
 
 def _stashed(request, token):
+    """``(path, {"name", "rows", "warnings"})`` of a pending upload, or ``(None, None)``."""
     path = _import_dir(request.user) / f"{token}.xlsx"
     if not path.exists() or token not in request.session.get("imports", {}):
         return None, None
-    return path, request.session["imports"][token]
+    found = request.session["imports"][token]
+    if isinstance(found, str):  # stashed before the row count was kept: confirmed within the request
+        found = {"name": found, "rows": 0, "warnings": False}
+    return path, found
 
 
-def _import_page(request, *, importer, template_url, back, title, save, intro):
+def _forget(request, token, path):
+    path.unlink(missing_ok=True)
+    request.session["imports"].pop(token, None)
+    request.session.modified = True
+
+
+def _import_page(request, *, importer, template_url, back, title, save, intro, in_background=None):
+    """The upload, preview and confirm page. ``in_background(file, reason, rows)``: queues a list longer than
+    ``TDKT_IMPORT_SYNC_MAX_ROWS`` rows for the task worker and returns the job (its page follows)."""
     form = ImportForm(request.POST or None, request.FILES or None) if "token" not in request.POST else ImportForm()
     confirm_form, preview, token = None, None, None
     if request.method == "POST" and "token" in request.POST:
         confirm_form = ImportConfirmForm(request.POST)
         if confirm_form.is_valid():
             token = confirm_form.cleaned_data["token"]
-            path, name = _stashed(request, token)
+            path, stashed = _stashed(request, token)
             if path is None:
                 messages.error(request, _("Phiên nhập đã hết hạn: hãy tải tệp lên lại."))
                 return redirect(request.path)
+            name, reason = stashed["name"], confirm_form.cleaned_data["override_reason"]
+            in_worker = in_background is not None and stashed["rows"] > settings.TDKT_IMPORT_SYNC_MAX_ROWS
             with open(path, "rb") as handle:
                 try:
-                    created = save(File(handle, name=name), confirm_form.cleaned_data["override_reason"])
+                    if in_worker and stashed["warnings"] and not reason:  # refused now, not after the wait
+                        raise ValidationError(_("Có cảnh báo: hãy ghi lý do vượt cảnh báo để nhập."))
+                    if in_worker:
+                        job = in_background(File(handle, name=name), reason, stashed["rows"])
+                    else:
+                        created = save(File(handle, name=name), reason)
                 except ValidationError as exc:
                     handle.seek(0)
                     preview = importer.preview(File(handle, name=name))
                     if preview.ok:
                         confirm_form.add_error(None, exc.messages)
                 else:
-                    path.unlink(missing_ok=True)
-                    request.session["imports"].pop(token, None)
-                    request.session.modified = True
+                    _forget(request, token, path)
+                    if in_worker:
+                        return redirect("nominations:import_job", pk=job.pk)
                     messages.success(request, _("Đã nhập %(n)s dòng từ “%(name)s”.") % {"n": len(created), "name": name})
                     return redirect(back)
     elif request.method == "POST" and form.is_valid():
@@ -85,11 +110,12 @@ def _import_page(request, *, importer, template_url, back, title, save, intro):
         uploaded = form.cleaned_data["file"]
         preview = importer.preview(uploaded)
         if preview.ok:
-            token = _stash(request, uploaded)
+            token = _stash(request, uploaded, preview)
             confirm_form = ImportConfirmForm(initial={"token": token})
+    background = in_background is not None and preview is not None and len(preview.rows) > settings.TDKT_IMPORT_SYNC_MAX_ROWS
     return render(request, "nominations/import.html", {
         "form": form, "confirm_form": confirm_form, "preview": preview, "columns": importer.columns, "template_url": template_url,
-        "back": back, "title": title, "intro": intro})
+        "back": back, "title": title, "intro": intro, "background": background})
 
 
 @login_required
@@ -104,7 +130,19 @@ def nomination_import(request, pk, unit_pk):
         title=_("Nhập danh sách đề nghị từ Excel: %(unit)s") % {"unit": unit},
         intro=_("Mỗi dòng được kiểm tra (khớp cá nhân theo họ tên và ngày sinh, danh hiệu, các quy định) trước khi lưu. Chỉ khi mọi "
                 "dòng hợp lệ, bấm “Xác nhận nhập” để lưu tất cả cùng lúc."),
-        save=lambda f, reason: importer.save(f, actor=request.user, override_reason=reason))
+        save=lambda f, reason: importer.save(f, actor=request.user, override_reason=reason),
+        in_background=lambda f, reason, rows: import_job_create(
+            actor=request.user, nomination_round=nomination_round, unit=unit, uploaded=f, rows=rows, override_reason=reason))
+
+
+@login_required
+def import_job(request, pk):
+    """The page of a list being saved by the task worker: it refreshes itself (htmx) until the job has its answer.
+    Only the user who asked sees it (404 for anybody else)."""
+    job = get_object_or_404(ImportJob.objects.select_related("round", "unit"), pk=pk, user=request.user)
+    template = "nominations/import_job.html#status" if request.htmx else "nominations/import_job.html"
+    return render(request, template, {"job": job, "errors": job.errors[:SHOWN_ERRORS],
+                                      "more_errors": max(0, len(job.errors) - SHOWN_ERRORS)})
 
 
 @login_required

@@ -45,6 +45,7 @@ from nominations.models import (
     AwardRecord,
     CommendationForm,
     EmulationTitle,
+    ImportJob,
     Initiative,
     Nomination,
     NominationRound,
@@ -176,6 +177,13 @@ def build_side(*, pk, agency, window, label, short_code, head, private, sent):
                                         decision_number=f"01/QĐ-{short_code}", decision_date=datetime.date(YEAR, 1, 10),
                                         issuer="Giám đốc Sở"))
     side.add(Initiative.objects.create(pk=pk, person=person, title=f"Sáng kiến {private}", year=YEAR - 1))
+
+    # A background import of a list by the unit's head (B's failed, naming a private text in its row messages).
+    side.add(ImportJob.objects.create(id=uuid.UUID(int=pk), user=head, round=nomination_round, unit=unit,
+                                      original_name=f"danh-sach-{short_code}.xlsx", rows=400, done_rows=400,
+                                      status="failed" if sent else "done", created_count=0 if sent else 400,
+                                      errors=[f"Dòng 7, cột C: không tìm thấy “{private}” trong {label}."] if sent else [],
+                                      finished_at=timezone.now()))
 
     # A finished background export of the unit's head.
     side.add(ExportJob.objects.create(id=uuid.UUID(int=pk), user=head, key="movements.people", fmt="xlsx", status="done",
