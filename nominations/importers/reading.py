@@ -38,11 +38,11 @@ SCAN_CHUNK = 64 * 1024
 PROGRESS_EVERY = 250  # rows between two calls of a read's ``progress`` callback
 
 # What the members of an imported .xlsx may unpack to, in all. Measured: a list written by openpyxl unpacks to
-# about 0.75 KB per row plus 1.1 byte per character of summary (5,000 rows with 1,000-character summaries:
-# 8.0 MB; with 1,500: 11.1 MB). The cap was 10 MB for 2,000 rows; MAX_ROWS went to 5,000 (2.5×), so the cap
-# grows as much, to 25 MB: a 5,000-row list with summaries of about 3,000 characters each still passes, while a zip
-# bomb (a 40-million-character cell, a 60 MB member) is still refused before openpyxl reads it, and the read
-# still holds at most that much.
+# about 0.75 KB per row plus 1.3 bytes per character of summary (5,000 rows with distinct summaries of 1,000,
+# 2,000 and 3,000 characters: 7.6, 13.8 and 20.1 MB). The cap was 10 MB for 2,000 rows; MAX_ROWS went to 5,000
+# (2.5×), so the cap grows as much, to 25 MB: a 5,000-row list with summaries of 3,000 characters each still
+# passes, while a zip bomb (a 40-million-character cell, a 60 MB member) is still refused before openpyxl reads
+# it, and the read still holds at most that much.
 DEFAULT_MAX_UNPACKED_BYTES = 25 * 1024 * 1024
 
 

@@ -100,8 +100,8 @@ def test_a_collective_row_is_the_unit_itself(importer, office_user, unit_a, unit
      "Dòng 1, cột C: tiêu đề phải là “Họ và tên / Tên tập thể” (tệp ghi “Tên”)."),
     (lambda: xlsx([[1, "Cá nhân", "A", None, "LĐTT", ""]], sheet="Sheet1"),
      "Không tìm thấy trang tính “Danh sách” (tệp có: “Sheet1”). Hãy dùng tệp mẫu."),
-    (lambda: SimpleUploadedFile("rac.xlsx", b"\x00\x13rubbish" * (2 * 1024 * 1024 // 9 + 1)),
-     "Tệp “rac.xlsx” quá lớn (2,0 MB); tối đa 1,0 MB."),
+    (lambda: SimpleUploadedFile("rac.xlsx", b"\x00\x13rubbish" * (4 * 1024 * 1024 // 9 + 1)),
+     "Tệp “rac.xlsx” quá lớn (4,0 MB); tối đa 3,0 MB."),  # 1 MB until lists grew to 5,000 rows (issue 9)
     (lambda: SimpleUploadedFile("rac.xlsx", b"this is not a workbook at all"),
      "Tệp “rac.xlsx” không phải tệp Excel .xlsx. Hãy dùng tệp mẫu tải từ trang này."),
     (lambda: SimpleUploadedFile("cu.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000),
@@ -263,3 +263,82 @@ def test_award_history_import_errors(office_user, unit_a, person_a):
     with pytest.raises(ValidationError):
         AwardHistoryImporter().save(xlsx(rows, headers=AWARD_HEADERS), actor=office_user)
     assert AwardRecord.objects.count() == 1
+
+
+# ---------------------------------------------------------------- long lists (issue 9)
+
+SENTENCES = ["Hoàn thành xuất sắc nhiệm vụ được giao", "chủ trì thẩm định {n} đề tài khoa học cấp tỉnh về {w}",
+             "hướng dẫn {n} doanh nghiệp đăng ký sở hữu trí tuệ", "có sáng kiến “{w}” được công nhận",
+             "phối hợp kiểm tra {n} cơ sở về tiêu chuẩn, đo lường, chất lượng", "tham gia biên soạn tài liệu về {w}"]
+TOPICS = ["công nghệ sinh học", "chất lượng sản phẩm", "số hoá quy trình", "năng suất", "đo lường", "giống cây trồng", "an toàn bức xạ"]
+
+
+def long_list(rows, *, sample=True, summary_length=0, extra=()):
+    """A workbook of ``rows`` data rows (the template's sample row first), each with a distinct summary."""
+    import random
+
+    rng = random.Random(rows)
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("Danh sách")
+    ws.append(HEADERS)
+    if sample:
+        ws.append(["Ví dụ", "Cá nhân", "Nguyễn Văn A", "05/01/1985", "Lao động tiên tiến", "Mẫu"])
+    for i in range(rows):
+        text = ""
+        while len(text) < summary_length:
+            text += rng.choice(SENTENCES).format(n=rng.randint(2, 90), w=rng.choice(TOPICS)) + f" (mã {rng.randint(1, 10**6)}); "
+        ws.append([i + 1, "Cá nhân", f"Người Thử {i}", None, "LĐTT", text[:summary_length] or None])
+    for row in extra:
+        ws.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_list_holds_5000_data_rows_and_the_sample_row_does_not_count(importer):
+    from nominations.importers import MAX_ROWS
+
+    assert MAX_ROWS == 5000
+    errors, data = importer.read(SimpleUploadedFile("ds.xlsx", long_list(5000, extra=[[None] * 6])))
+    assert errors == [] and len(data) == 5000 and data[0][0] == 3 and data[-1][0] == 5002  # row 2 is the sample
+    errors, data = importer.read(SimpleUploadedFile("ds.xlsx", long_list(5001)))
+    assert (errors, data) == (["Tệp có quá 5.000 dòng dữ liệu (dòng 5003 là dòng thứ 5.001): hãy chia nhỏ danh sách."], [])
+    errors, data = importer.read(SimpleUploadedFile("ds.xlsx", long_list(5000, sample=False)))
+    assert errors == [] and len(data) == 5000
+
+
+def test_a_stray_cell_far_below_the_list_is_refused_without_walking_every_row(importer):
+    errors, _data = importer.read(SimpleUploadedFile("ds.xlsx", long_list(3, extra=[[None] * 6] * 20_000)))
+    assert errors == ["Trang tính có hơn 20.000 dòng (kể cả dòng trống): hãy xoá các dòng trống thừa hoặc chia nhỏ danh sách."]
+
+
+def test_the_size_limits_admit_a_real_5000_row_list_with_long_summaries():
+    import zipfile
+
+    from nominations.importers import import_max_unpacked_bytes, inspect_archive
+    from tdkt.uploads import import_max_bytes, validate_xlsx
+
+    data = long_list(5000, summary_length=2000)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(m.file_size for m in archive.infolist())
+    assert 10 * 1024 * 1024 < unpacked < import_max_unpacked_bytes()  # the old 10 MB cap refused it
+    assert 1024 * 1024 < len(data) < import_max_bytes()                 # so did the old 1 MB upload limit
+    validate_xlsx(SimpleUploadedFile("ds.xlsx", data))
+    assert inspect_archive(data, "ds.xlsx") == []
+
+
+def test_the_preview_asks_the_database_the_same_number_of_times_whatever_the_length(importer, unit_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.nominations import staff
+
+    people = staff(unit_a, 60)
+
+    def queries(n):
+        file = xlsx([[i + 1, "Cá nhân", p.full_name, None, "LĐTT", "Hoàn thành tốt nhiệm vụ"] for i, p in enumerate(people[:n])])
+        with CaptureQueriesContext(connection) as ctx:
+            assert importer.preview(file).ok
+        return len(ctx.captured_queries)
+
+    assert queries(5) == queries(60)
