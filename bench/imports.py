@@ -11,7 +11,8 @@ year) and ten other units of 300 people who already sent a list in the round (3,
 read a realistic table. For each size, a realistic .xlsx (the template's header and sample row, names of the unit's
 people with a birth date where two share a name, “Lao động tiên tiến” or “Giấy khen”, a summary of 300–700
 characters) is written once, then measured, each measurement in its own subprocess (peak RSS per process),
-the sides alternating (openpyxl, preview, commit; then the reverse order), median of the repetitions:
+each repetition measuring every size and side, in the reverse order every other time (so a load that changes
+during the run weighs on both sides of each ratio alike), median of the repetitions:
 
 - ``openpyxl``: ``load_workbook(read_only=True)`` of the same file, every cell's value read (the baseline);
 - ``preview``: ``NominationImporter.preview`` (what the view runs on upload);
@@ -234,20 +235,23 @@ def main():
           f"({time.perf_counter() - start:.1f} s để tạo)")
     folder = Path(tempfile.mkdtemp(prefix="tdkt-bench-imports-files-"))
     sizes = [int(s) for s in args.sizes.split(",")]
-    results = {}
+    paths = {size: write_list(size, folder / f"danh-sach-{size}.xlsx") for size in sizes}
+    sides = ["openpyxl", "preview", "commit"]
+    wanted = {(size, side): args.commit_repeat_5000 if (side == "commit" and size >= 5000) else args.repeat
+              for size in sizes for side in sides}
+    runs = {key: [] for key in wanted}
+    # every repetition measures every size and side, the order reversed every other time: a load that changes
+    # during the run weighs on both sides of each ratio alike
+    for rep in range(max(wanted.values())):
+        order = [(size, side) for size in sizes for side in sides]
+        for size, side in (order if rep % 2 == 0 else order[::-1]):
+            if len(runs[size, side]) < wanted[size, side]:
+                runs[size, side].append(run_child(side, paths[size]))
+    results = {size: {side: {"seconds": statistics.median(r["seconds"] for r in runs[size, side]),
+                             "peak_mb": max(r["peak_mb"] for r in runs[size, side]), "n": len(runs[size, side]),
+                             "rows": runs[size, side][0]["rows"]} for side in sides} for size in sizes}
     for size in sizes:
-        path = write_list(size, folder / f"danh-sach-{size}.xlsx")
-        repeat = {"commit": args.commit_repeat_5000 if size >= 5000 else args.repeat}
-        sides = ["openpyxl", "preview", "commit"]
-        runs = {side: [] for side in sides}
-        for rep in range(max(args.repeat, repeat["commit"])):
-            for side in (sides if rep % 2 == 0 else sides[::-1]):
-                if len(runs[side]) < repeat.get(side, args.repeat):
-                    runs[side].append(run_child(side, path))
-        results[size] = {side: {"seconds": statistics.median(r["seconds"] for r in found), "peak_mb": max(r["peak_mb"] for r in found),
-                                "n": len(found), "rows": found[0]["rows"]} for side, found in runs.items()}
-        size_mb = path.stat().st_size / 2**20
-        print(f"\n{n_(size)} dòng ({size_mb:.2f} MB):")
+        print(f"\n{n_(size)} dòng ({paths[size].stat().st_size / 2**20:.2f} MB):")
         for side in sides:
             r = results[size][side]
             print(f"  {side:9s} {r['seconds'] * 1000:9.0f} ms  (trung vị của {r['n']})  RSS đỉnh {r['peak_mb']:6.0f} MB  "
