@@ -342,3 +342,14 @@ def test_the_preview_asks_the_database_the_same_number_of_times_whatever_the_len
         return len(ctx.captured_queries)
 
     assert queries(5) == queries(60)
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_the_commit_costs_the_same_number_of_queries_whatever_the_length(importer, office_user, unit_a, size,
+                                                                        django_assert_max_num_queries):
+    from tests.factories.nominations import staff
+
+    file = xlsx([[i + 1, "Cá nhân", p.full_name, None, "LĐTT", "Hoàn thành tốt nhiệm vụ"] for i, p in enumerate(staff(unit_a, size))])
+    with django_assert_max_num_queries(50):  # the read (awards, people, units, submission), then the service's ~40
+        created = importer.save(file, actor=office_user)
+    assert len(created) == size and Nomination.objects.count() == size

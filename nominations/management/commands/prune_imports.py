@@ -1,4 +1,7 @@
-"""Remove Excel imports left pending (uploaded and previewed, never confirmed) under MEDIA_ROOT/imports/<user>/."""
+"""Remove Excel imports left pending (uploaded and previewed, never confirmed) under MEDIA_ROOT/imports/<user>/.
+
+A confirmed long list queued for the task worker keeps its own copy under MEDIA_ROOT/import_jobs/ (not touched
+here), which its job removes once it has its answer (``nominations.import_jobs``)."""
 
 import time
 from pathlib import Path
