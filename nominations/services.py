@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from movements.api import AcclamationState, ClusterAcclamation, acclamation_mark_nominated
-from tdkt.audit import audit_changes, audit_created, audit_record, diff, snapshot
+from tdkt.audit import BULK_BATCH, audit_changes, audit_created, audit_record, diff, snapshot
 from tdkt.enums import AuditAction
 from tdkt.guards import require_office, require_unit_scope
 from tdkt.roles import is_office_user
@@ -267,7 +267,7 @@ def nominations_import(*, actor, nomination_round, unit, rows, override_reason="
     if not nominations:
         raise ValidationError(_("Danh sách không có đề nghị nào."))
     warnings = Nomination.full_clean_many(nominations, rules=RuleContext(override_reason=reason, whole_list=True))
-    created = Nomination.objects.bulk_create(nominations)
+    created = Nomination.objects.bulk_create(nominations, batch_size=BULK_BATCH)
     audit_created(actor=actor, objs=created, fields=NOMINATION_FIELDS)
     record_overrides_many(zip(created, warnings, strict=True), reason, actor)
     return created

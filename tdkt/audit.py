@@ -9,6 +9,11 @@ from django.db import models
 from .enums import AuditAction
 from .models import AuditEvent
 
+#: Rows per INSERT when a list is written at once (audit events, an imported list): statements of a bounded size
+#: whatever the list (measured on SQLite: 250 to 1,000 rows per INSERT cost the same, within the parameter limits of
+#: SQLite and PostgreSQL).
+BULK_BATCH = 500
+
 
 def _plain(value):
     if isinstance(value, models.Model):
@@ -55,7 +60,7 @@ def audit_records(*, actor, action, objs, changes=None, reasons=None):
     actor = actor if (actor is not None and actor.is_authenticated) else None
     changes = changes if changes is not None else [None] * len(objs)
     reasons = reasons if reasons is not None else [""] * len(objs)
-    return AuditEvent.objects.bulk_create([
+    return AuditEvent.objects.bulk_create(batch_size=BULK_BATCH, objs=[
         AuditEvent(actor=actor, action=action, content_type=content_type, object_id=str(obj.pk), object_repr=str(obj)[:255],
                    changes={k: [_plain(v[0]), _plain(v[1])] for k, v in (change or {}).items()}, reason=reason or "")
         for obj, change, reason in zip(objs, changes, reasons, strict=True)])

@@ -293,7 +293,8 @@ class Nomination(AwardMixin):
         the later rows being those a rule flags (the second of two identical rows, the leaders beyond 40 %), so
         each gets the verdict :meth:`full_clean` gives it when the rows before it are saved and the rows after it
         are its ``rules.batch``. A nomination that fails Django's validation or the entry checks is not counted
-        by the rules.
+        by the rules. The nominations carry their related objects (round, submission and its unit, subject, award),
+        as an import builds them: reading one that is not loaded would be a query.
 
         Raises :class:`tdkt.validation.ManyValidationError` (``by_index``: the error of each failing nomination)
         if any fails; else returns the warnings of each (a list per nomination) that the reason went past.
