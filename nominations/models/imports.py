@@ -25,7 +25,7 @@ class ImportJob(models.Model):
 
     RUNNING = (Status.PENDING, Status.READING, Status.SAVING)
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("mã"), primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), on_delete=models.CASCADE, related_name="+")
     round = models.ForeignKey(NominationRound, verbose_name=_("đợt đề nghị"), on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+")
