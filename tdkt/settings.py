@@ -217,3 +217,6 @@ TDKT_PAGE_SIZE = 25
 # Exports above these row counts run in the task worker (manage.py db_worker) instead of the request.
 TDKT_EXPORT_BACKGROUND_ROWS = {"xlsx": env.int("TDKT_EXPORT_BACKGROUND_ROWS_XLSX", default=5000),
                                "pdf": env.int("TDKT_EXPORT_BACKGROUND_ROWS_PDF", default=300)}
+# A PDF is laid out this many rows at a time, each chunk written to a temporary file and merged: the
+# layout of a chunk (≈ 0.26 MB a row) is all WeasyPrint holds, whatever the length of the document.
+TDKT_PDF_CHUNK_ROWS = env.int("TDKT_PDF_CHUNK_ROWS", default=500)

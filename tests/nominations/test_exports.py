@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 
 from nominations.exports import NominationListExporter
 from nominations.models import AwardRecord, Nomination
-from tdkt import exports
 from tdkt.exports import render_xlsx as to_xlsx
+from tdkt.exports import xlsx
 from tests.factories import PersonFactory
 from tests.factories.nominations import AwardFactory, NominationFactory, title
 
@@ -44,13 +44,13 @@ def test_the_nomination_list_export_with_formula_safe_cells(sub_a):
 
 def test_exports_use_a_write_only_workbook(sub_a, monkeypatch):
     seen = []
-    real = exports.Workbook
+    real = xlsx.Workbook
 
     def spy(*args, **kwargs):
         seen.append(kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(exports, "Workbook", spy)
+    monkeypatch.setattr(xlsx, "Workbook", spy)
     to_xlsx(NominationListExporter(nominations()))
     assert seen == [{"write_only": True}]
 
