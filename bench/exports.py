@@ -97,7 +97,7 @@ def summary(rng):
     while len(text) < length:
         phrase = rng.choice(PHRASES)
         text = f"{text}; {phrase}" if text else phrase[0].upper() + phrase[1:]
-    return text[:length].rstrip("; ,") + "."
+    return text[:length].rsplit(" ", 1)[0].rstrip("; ,") + "."
 
 
 def build():

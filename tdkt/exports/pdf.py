@@ -1,17 +1,20 @@
 """PDF renderer: an exporter's tables on A4 with the Nghị định 30/2020 header, through WeasyPrint.
 
-- **Column widths follow the content.** Each table's widths are measured on its first rows (up to one
-  chunk) with the bundled Tinos metrics and chosen to make rows short: every column is at least as wide
-  as its longest word (and its header in three lines at most), and the rest of the line goes where it
-  lowers the rows most — to the achievement summary rather than to the dates. The widths go into the
-  HTML as percentages of a fixed-layout table, the same in every chunk.
+- **Two passes, bounded memory.** Pass one reads the exporter's rows once, formats them and pickles them
+  to a temporary file (the database cursor is closed before the long layout starts); it keeps a uniform
+  sample of each table for the widths and notes the columns that hold one value on every row. Pass two
+  lays the rows out ``TDKT_PDF_CHUNK_ROWS`` at a time: WeasyPrint keeps the layout of a whole document
+  until it writes it (≈ 0.26 MB a row), so each chunk is written to a temporary file and freed, and the
+  files are merged with pypdf (fonts stay embedded, text extractable, the title kept). Chunk *k* sets its
+  page counter after chunk *k − 1*'s pages, so numbering runs on; the header block is printed once, at
+  the top of page 1, and page numbers start on page 2 as ND 30 wants. A chunk ends with its last page,
+  which may be partly filled: the next chunk starts on a new page, under the repeated column header.
+- **Column widths follow the content** (:func:`column_widths`): measured with the bundled Tinos metrics
+  on the sample, chosen to make rows short — the achievement summary gets the room, a date stays on one
+  line — and written as percentages of a fixed-layout table, the same in every chunk.
 - **Long rows split across pages**, the header row repeated (``thead`` as a table-header-group).
-- **Bounded memory.** WeasyPrint keeps the layout of the whole document until it writes it (≈ 0.26 MB
-  per row). Documents are rendered in chunks of ``TDKT_PDF_CHUNK_ROWS`` rows, each written to a temporary
-  file and freed, then merged into one PDF with pypdf (fonts stay embedded, text extractable, the
-  title kept). Chunk *k* sets its page counter after chunk *k − 1*'s pages, so numbering runs on; the
-  header block is printed once, at the top of page 1, and page numbers start on page 2 as ND 30 wants.
-  A chunk ends with its last page, which may be partly filled: the next chunk starts on a new page.
+- **A column with one short value on every row** of a long table (≥ ``FOLD_MIN_ROWS`` rows: a list of
+  one round) is printed once above the table ("Đợt đề nghị: Tổng kết năm 2025") instead of on each row.
 """
 
 import datetime
