@@ -33,6 +33,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from ..text import ngay_thang_nam
 
@@ -203,6 +204,8 @@ def column_widths(columns, sample, *, landscape=True):
 def _pdf_value(value, kind):
     if value is None:
         return ""
+    if isinstance(value, Promise):  # a lazy translation: the text, so that the row pickles
+        return str(value)
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if kind == "money" and isinstance(value, (int, decimal.Decimal)):
@@ -321,8 +324,10 @@ def _chunks(tables, file, size):
             if not pending:
                 pending = pickle.load(file)
             take = min(size - count, len(pending), remaining)
-            kept = table.kept
-            part.rows.extend([row[i] for i in kept] for row in pending[:take])
+            if len(table.kept) == len(pending[0]):
+                part.rows.extend(pending[:take])
+            else:  # leave out the folded columns
+                part.rows.extend([row[i] for i in table.kept] for row in pending[:take])
             del pending[:take]
             count += take
             remaining -= take
@@ -350,9 +355,7 @@ def render_pdf(exporter, *, agency=None, output=None):
         for index, parts in enumerate(_chunks(tables, spool, settings.TDKT_PDF_CHUNK_ROWS)):
             html = render_to_string("tdkt/export_list.html", {**context, "parts": parts, "first": index == 0,
                                                                "first_page_number": pages + 1})
-            parts = None
             document = HTML(string=html, base_url=base_url).render()
-            html = None
             pages += len(document.pages)
             path = Path(folder) / f"{index:05d}.pdf"
             document.write_pdf(path)

@@ -59,12 +59,16 @@ class RowWriter:
         money = self.money
         for index, value in enumerate(out):
             kind = value.__class__
+            if kind is not str and isinstance(value, (str, Promise)):  # a str subclass, a lazy translation: its text
+                value, kind = str.__str__(str(value)), str
             if kind is str:
                 if not value:
                     out[index] = None  # an empty cell: nothing to write
                 elif value[0] == "=" or not value.isprintable():
                     text = safe_text(value)
                     out[index] = text_cell(self.ws, text) if text.startswith("=") else text
+                else:
+                    out[index] = value
             elif value is None or kind is bool:
                 continue
             elif kind is int or kind is float or hasattr(value, "as_integer_ratio"):  # numbers, Decimal
@@ -72,8 +76,6 @@ class RowWriter:
                     out[index] = self._styled(self.money_cells, index, value, MONEY_FORMAT)
             elif isinstance(value, datetime.date):
                 out[index] = self._styled(self.date_cells, index, value, DATE_FORMAT)
-            elif isinstance(value, Promise):  # a lazy translation (a label)
-                out[index] = safe_text(value)
         return out
 
 

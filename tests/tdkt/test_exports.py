@@ -4,6 +4,7 @@ import io
 import subprocess
 
 import pytest
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
@@ -54,13 +55,14 @@ class Tricky(ListExporter):
         yield "Mở\x01 rộng\x1f", None, None, None
         yield gettext_lazy("Đã gửi"), None, None, None
         yield "=", None, None, None
+        yield mark_safe("=2*3"), None, None, None  # a str subclass is text too
 
 
 def test_every_formula_trigger_stays_text_and_reused_cells_keep_their_own_values(tmp_path):
     path = tmp_path / "o.xlsx"
     assert render_xlsx(Tricky(), output=str(path)) is None  # streamed to the file, nothing returned
     ws = load_workbook(path).active
-    cells = [row for row in ws.iter_rows(min_row=5, max_row=14)]
+    cells = [row for row in ws.iter_rows(min_row=5, max_row=15)]
     values = [tuple(c.value for c in row[1:]) for row in cells]
     assert values == [
         ("=1+1", datetime.datetime(2024, 2, 29), 1_250_000, 2.5),
@@ -73,6 +75,7 @@ def test_every_formula_trigger_stays_text_and_reused_cells_keep_their_own_values
         ("Mở rộng", None, None, None),  # characters the XLSX format rejects are dropped
         ("Đã gửi", None, None, None),
         ("=", None, None, None),
+        ("=2*3", None, None, None),
     ]
     assert {row[1].data_type for row in cells if row[1].value is not None} == {"s"}
     assert [row[2].number_format for row in cells if row[2].value is not None] == ["DD/MM/YYYY"] * 3
