@@ -23,11 +23,13 @@ PDF 3,000 and 10,000.
 """
 
 import argparse
+import atexit
 import datetime
 import html
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,8 +40,12 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 if os.environ.get("TDKT_BENCH_CHILD") != "1":
-    os.environ["DATABASE_URL"] = (os.environ.get("BENCH_DATABASE_URL")
-                                  or f"sqlite:///{tempfile.mkdtemp(prefix='tdkt-bench-')}/bench.sqlite3")
+    if os.environ.get("BENCH_DATABASE_URL"):
+        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    else:  # a throw-away SQLite database, removed at the end
+        folder = tempfile.mkdtemp(prefix="tdkt-bench-exports-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tdkt.settings")
 os.environ["AXES_ENABLED"] = "false"
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
