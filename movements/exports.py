@@ -5,8 +5,9 @@ Each is one data source rendered as XLSX (write-only, formula-safe) or PDF (Ngh�
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tdkt.exports import Column, ListExporter, Section, register_export
+from tdkt.exports import ROW_CHUNK, Column, ListExporter, Section, choice_labels, register_export
 
+from .enums import Gender
 from .forms import PersonFilter
 from .models import format_score
 from .selectors import persons_visible_to, units_visible_to
@@ -28,9 +29,11 @@ class PersonListExporter(ListExporter):
         self.subtitle = subtitle
 
     def rows(self):
-        for p in self.queryset.select_related("unit").iterator(chunk_size=2000):
-            yield (p.full_name, p.get_gender_display(), p.date_of_birth, p.position_title,
-                   _("Có") if p.is_leadership else "", p.unit.name, _("Đang công tác") if p.active else _("Đã nghỉ"))
+        genders, yes = choice_labels(Gender), _("Có")
+        active = {True: _("Đang công tác"), False: _("Đã nghỉ")}
+        values = self.queryset.values_list("full_name", "gender", "date_of_birth", "position_title", "is_leadership", "unit__name", "active")
+        for name, gender, born, position, leadership, unit, is_active in values.iterator(chunk_size=ROW_CHUNK):
+            yield name, genders.get(gender, gender), born, position, yes if leadership else "", unit, active[is_active]
 
 
 PEOPLE_ORDER = ("unit__sort_order", "unit__name", "-is_head", "-is_leadership", "full_name")

@@ -1,11 +1,17 @@
-"""Exports of the nominations app through the shared exporter interface (tdkt/exports.py):
-the filtered nomination list and the award history, as XLSX (write-only, formula-safe) or PDF."""
+"""Exports of the nominations app through the shared exporter interface (tdkt/exports/):
+the filtered nomination list and the award history, as XLSX (write-only, formula-safe) or PDF.
 
+Each reads only the columns it prints (``values_list`` over the user's filtered, scoped queryset: the
+joins of the printed names and nothing else, no model instances) and maps choice codes to labels through
+a dict made once per export."""
+
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from tdkt.exports import Column, ListExporter, register_export
+from tdkt.exports import ROW_CHUNK, Column, ListExporter, choice_labels, register_export
 
 from . import selectors
+from .enums import AwardType, NominationState
 from .forms import AwardFilter, NominationFilter
 from .selectors import PERSONS_FIRST
 
@@ -24,21 +30,17 @@ class NominationListExporter(ListExporter):
         self.title = title or _("Danh sách đề nghị khen thưởng")
         self.subtitle = subtitle
 
+    def values(self):
+        """The printed columns, straight from the database (the state as its code)."""
+        return self.queryset.values_list(
+            Coalesce("person__full_name", "unit__name"), "person__date_of_birth", "person__position_title",
+            "submission__unit__name", Coalesce("title__name", "form__name"), "round__name", "round__year",
+            "state", "achievement_summary", "last_reason")
+
     def rows(self):
-        for n in self.queryset.iterator(chunk_size=2000):
-            person = n.person
-            yield (
-                person.full_name if person else n.unit.name,
-                person.date_of_birth if person else None,
-                person.position_title if person else "",
-                n.submission.unit.name,
-                (n.title or n.form).name,
-                n.round.name,
-                n.round.year,
-                n.get_state_display(),
-                n.achievement_summary,
-                n.last_reason,
-            )
+        states = choice_labels(NominationState)
+        for name, born, position, unit, award, round_name, year, state, summary, reason in self.values().iterator(chunk_size=ROW_CHUNK):
+            yield name, born, position, unit, award, round_name, year, states[state], summary, reason
 
 
 class AwardHistoryExporter(ListExporter):
@@ -54,18 +56,15 @@ class AwardHistoryExporter(ListExporter):
         self.title = title or _("Lịch sử khen thưởng")
         self.subtitle = subtitle
 
+    def values(self):
+        return self.queryset.values_list(
+            Coalesce("person__full_name", "unit__name"), Coalesce("person__unit__name", "unit__name"),
+            Coalesce("title__name", "form__name"), "year", "kind", "decision_number", "decision_date", "issuer")
+
     def rows(self):
-        for a in self.queryset.iterator(chunk_size=2000):
-            yield (
-                a.person.full_name if a.person_id else a.unit.name,
-                a.person.unit.name if a.person_id else a.unit.name,
-                (a.title or a.form).name,
-                a.year,
-                a.get_kind_display(),
-                a.decision_number,
-                a.decision_date,
-                a.issuer,
-            )
+        kinds = choice_labels(AwardType)
+        for name, unit, award, year, kind, number, date, issuer in self.values().iterator(chunk_size=ROW_CHUNK):
+            yield name, unit, award, year, kinds[kind], number, date, issuer
 
 
 @register_export("nominations.list", permission="nominations.export_nomination")

@@ -1,8 +1,9 @@
 """The body of a background export (run by the task worker through :mod:`tdkt.tasks`)."""
 
 import logging
+import tempfile
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -34,9 +35,16 @@ def export_job_run(*, job_id):
         job.save(update_fields=["status"])
     try:
         exporter = build_export(job.key, job.user, _query_dict(job.params))
-        content = render_pdf(exporter, agency=agency()) if job.fmt == "pdf" else render_xlsx(exporter)
-        job.filename = f"{exporter.filename}.{job.fmt}"
-        job.file.save(f"{job.pk}.{job.fmt}", ContentFile(content), save=False)
+        # Streamed to a temporary file, then copied into storage: the document is never whole in memory
+        # (a PDF is laid out in chunks of TDKT_PDF_CHUNK_ROWS rows, an XLSX written row by row).
+        with tempfile.TemporaryFile() as file:
+            if job.fmt == "pdf":
+                render_pdf(exporter, agency=agency(), output=file)
+            else:
+                render_xlsx(exporter, output=file)
+            file.seek(0)
+            job.filename = f"{exporter.filename}.{job.fmt}"
+            job.file.save(f"{job.pk}.{job.fmt}", File(file), save=False)
         job.status = ExportJob.Status.DONE
     except Exception as exc:  # the job page must say it failed rather than wait forever
         logger.exception("export job %s failed", job.pk)

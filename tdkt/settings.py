@@ -218,5 +218,10 @@ TDKT_PAGE_SIZE = 25
 # (manage.py db_worker), with a progress page, instead of within the request (nominations/import_jobs.py).
 TDKT_IMPORT_SYNC_MAX_ROWS = env.int("TDKT_IMPORT_SYNC_MAX_ROWS", default=300)
 # Exports above these row counts run in the task worker (manage.py db_worker) instead of the request.
+# Measured (bench/exports.py): an XLSX of 5,000 nominations takes ≈ 0.6 s; a PDF of 300 nominations is one
+# chunk of ≈ 23 pages (≈ 13 rows a page) and takes ≈ 3–4 s. Both stay well inside a worker's timeout.
 TDKT_EXPORT_BACKGROUND_ROWS = {"xlsx": env.int("TDKT_EXPORT_BACKGROUND_ROWS_XLSX", default=5000),
                                "pdf": env.int("TDKT_EXPORT_BACKGROUND_ROWS_PDF", default=300)}
+# A PDF is laid out this many rows at a time, each chunk written to a temporary file and merged: the
+# layout of a chunk (≈ 0.26 MB a row) is all WeasyPrint holds, whatever the length of the document.
+TDKT_PDF_CHUNK_ROWS = env.int("TDKT_PDF_CHUNK_ROWS", default=500)

@@ -7,10 +7,10 @@ from openpyxl import load_workbook
 
 from nominations.exports import NominationListExporter
 from nominations.models import AwardRecord, Nomination
-from tdkt import exports
 from tdkt.exports import render_xlsx as to_xlsx
+from tdkt.exports import xlsx
 from tests.factories import PersonFactory
-from tests.factories.nominations import AwardFactory, NominationFactory, title
+from tests.factories.nominations import AwardFactory, NominationFactory, form, title
 
 pytestmark = pytest.mark.integration
 
@@ -42,15 +42,46 @@ def test_the_nomination_list_export_with_formula_safe_cells(sub_a):
     assert {c.data_type for c in cells} == {"s"}
 
 
+def test_the_rows_come_from_one_query_of_the_printed_columns(sub_a, django_assert_num_queries):
+    NominationFactory(submission=sub_a, person=PersonFactory(unit=sub_a.unit, full_name="Lê Văn Bình", position_title="Chuyên viên",
+                                                            date_of_birth=datetime.date(1985, 3, 4)),
+                      state="council_passed", achievement_summary="Có sáng kiến.")
+    NominationFactory(submission=sub_a, unit=sub_a.unit, form=form("GIAY_KHEN"), state="returned", last_reason="Thiếu minh chứng")
+    exporter = NominationListExporter(nominations())
+    with django_assert_num_queries(1):
+        rows = list(exporter.rows())
+    assert rows == [
+        ("Lê Văn Bình", datetime.date(1985, 3, 4), "Chuyên viên", "Phòng Quản lý khoa học", "Lao động tiên tiến", "Tổng kết năm 2025",
+         2025, "Hội đồng thông qua", "Có sáng kiến.", ""),
+        ("Phòng Quản lý khoa học", None, None, "Phòng Quản lý khoa học", "Giấy khen của Giám đốc Sở", "Tổng kết năm 2025", 2025,
+         "Trả lại", "", "Thiếu minh chứng"),
+    ]
+
+
+def test_the_award_history_rows_come_from_one_query(person_a, django_assert_num_queries):
+    from nominations.exports import AwardHistoryExporter
+
+    AwardFactory(person=person_a, year=2023, decision_number="05/QĐ-SKHCN", decision_date=datetime.date(2024, 1, 5))
+    AwardFactory(person=None, unit=person_a.unit, title=None, form=form("BK_TINH"), year=2022, kind="ad_hoc", issuer="",
+                  decision_number="", decision_date=None)
+    with django_assert_num_queries(1):
+        rows = list(AwardHistoryExporter(AwardRecord.objects.order_by("-year")).rows())
+    assert rows == [
+        ("Trần Thị Ánh", "Phòng Quản lý khoa học", "Lao động tiên tiến", 2023, "Tổng kết năm", "05/QĐ-SKHCN", datetime.date(2024, 1, 5),
+         "Giám đốc Sở"),
+        ("Phòng Quản lý khoa học", "Phòng Quản lý khoa học", "Bằng khen của Chủ tịch UBND tỉnh", 2022, "Đột xuất", "", None, ""),
+    ]
+
+
 def test_exports_use_a_write_only_workbook(sub_a, monkeypatch):
     seen = []
-    real = exports.Workbook
+    real = xlsx.Workbook
 
     def spy(*args, **kwargs):
         seen.append(kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(exports, "Workbook", spy)
+    monkeypatch.setattr(xlsx, "Workbook", spy)
     to_xlsx(NominationListExporter(nominations()))
     assert seen == [{"write_only": True}]
 

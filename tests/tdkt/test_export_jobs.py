@@ -75,3 +75,30 @@ def test_small_exports_still_answer_at_once(client, office_user, person_a, small
     response = client.get(reverse("movements:person_list"), {"xuat": "xlsx"})
     assert response["Content-Disposition"] == 'attachment; filename="danh-sach-ca-nhan.xlsx"'
     assert ExportJob.objects.count() == 0
+
+
+def test_a_pdf_job_is_rendered_in_chunks_straight_into_a_file(db, office_user, person_a, settings, small_threshold, monkeypatch,
+                                                               tmp_path):
+    import subprocess
+
+    from tdkt import export_jobs
+
+    settings.TDKT_PDF_CHUNK_ROWS = 2
+    PersonFactory.create_batch(4, unit=person_a.unit)
+    outputs = []
+    real = export_jobs.render_pdf
+
+    def spy(exporter, *, agency=None, output=None):
+        outputs.append(output)
+        return real(exporter, agency=agency, output=output)
+
+    monkeypatch.setattr(export_jobs, "render_pdf", spy)
+    job = ExportJob.objects.create(user=office_user, key="movements.people", fmt="pdf", rows=5)
+    job = export_jobs.export_job_run(job_id=job.pk)
+    assert (job.status, job.filename, job.error) == ("done", "danh-sach-ca-nhan.pdf", "")
+    assert len(outputs) == 1 and hasattr(outputs[0], "write")  # written to a file, not returned as bytes
+    path = tmp_path / "job.pdf"
+    with job.file.open("rb") as stored:
+        path.write_bytes(stored.read())
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Trần Thị Ánh" in text and text.count("Họ và tên") == 3  # three chunks of two rows, merged
