@@ -2,9 +2,12 @@
 with an aggregate query (positions around the reference dates, discipline records, award names), so the
 number of queries does not grow with the number of nominations."""
 
+import datetime
 from collections import defaultdict
+from operator import itemgetter
+from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 
 from movements.api import DisciplineKind, DisciplineRecord, PositionAssignment
@@ -16,6 +19,38 @@ from .rule import Rule
 
 def _covers(start, end, date):
     return start <= date and (end is None or date <= end)
+
+
+class Position(NamedTuple):
+    """A position held (``movements`` PositionAssignment), with the names the messages print."""
+
+    person_id: int
+    unit_id: int | None
+    is_leadership: bool
+    is_head: bool
+    start_date: datetime.date
+    end_date: datetime.date | None
+    person_name: str
+    unit_name: str | None
+
+
+class Facts(NamedTuple):
+    """What the validators read of a pending nomination."""
+
+    ref: datetime.date
+    year: int
+    proposing_unit: object
+    subject_key: tuple
+    award_key: tuple
+    award_code: str
+
+
+def _facts_of(n):
+    nomination_round = n.round
+    award = n.title if n.title_id else n.form
+    return Facts(nomination_round.reference_date, nomination_round.year, n.submission.unit,
+                 ("p", n.person_id) if n.person_id else ("u", n.unit_id), ("t", n.title_id) if n.title_id else ("f", n.form_id),
+                 award.code if award else "")
 
 
 class Batch:
@@ -33,32 +68,33 @@ class Batch:
         self.today = today or timezone.localdate()
         self.pending_pks = [n.pk for n in self.items if n.pk]
         self._cache = {}
+        self._facts_by_id = {}
 
-    # -- plain attributes of a pending nomination (objects already attached: no query)
-    @staticmethod
-    def ref(n):
-        return n.round.reference_date
+    # -- plain attributes of a pending nomination (objects already attached: no query), read once per nomination:
+    #    reads through related objects were the main cost of checking a long list
+    def _facts(self, n):
+        facts = self._facts_by_id.get(id(n))  # the items stay alive with the batch: their ids are theirs
+        if facts is None:
+            facts = self._facts_by_id[id(n)] = _facts_of(n)
+        return facts
 
-    @staticmethod
-    def year(n):
-        return n.round.year
+    def ref(self, n):
+        return self._facts(n).ref
 
-    @staticmethod
-    def proposing_unit(n):
-        return n.submission.unit
+    def year(self, n):
+        return self._facts(n).year
 
-    @staticmethod
-    def subject_key(n):
-        return ("p", n.person_id) if n.person_id else ("u", n.unit_id)
+    def proposing_unit(self, n):
+        return self._facts(n).proposing_unit
 
-    @staticmethod
-    def award_key(n):
-        return ("t", n.title_id) if n.title_id else ("f", n.form_id)
+    def subject_key(self, n):
+        return self._facts(n).subject_key
 
-    @staticmethod
-    def award_code(n):
-        award = n.title if n.title_id else n.form
-        return award.code if award else ""
+    def award_key(self, n):
+        return self._facts(n).award_key
+
+    def award_code(self, n):
+        return self._facts(n).award_code
 
     def _once(self, key, loader):
         if key not in self._cache:
@@ -70,8 +106,11 @@ class Batch:
 
         The table is reached through the class of the nominations given: the engine sits below the module that
         defines the model (whose validation calls the engine), so it never imports it."""
-        nomination_model = type(self.items[0])
-        return nomination_model._default_manager.filter(state__in=NominationState.counted()).exclude(pk__in=self.pending_pks)
+        if "existing" not in self._cache:  # built once (the list of pending ids is long), cloned by each use
+            nomination_model = type(self.items[0])
+            self._cache["existing"] = nomination_model._default_manager.filter(state__in=NominationState.counted()).exclude(
+                pk__any=self.pending_pks)
+        return self._cache["existing"].all()
 
     def sent_existing(self):
         """What the units have sent that counts (not drafts, not refused), outside the batch."""
@@ -91,20 +130,20 @@ class Batch:
             if not persons and not units:
                 return []
             dates = [self.ref(n) for n in self.items]
-            return list(
-                PositionAssignment.objects.filter(Q(person_id__in=persons) | Q(unit_id__in=units))
-                .filter(start_date__lte=max(dates)).filter(Q(end_date__isnull=True) | Q(end_date__gte=min(dates)))
-                .select_related("person", "unit")
-            )
+            # plain tuples, in the model's order (a unit's head is the first one found)
+            return [Position._make(row) for row in
+                    PositionAssignment.objects.filter(Q(person_id__any=persons) | Q(unit_id__any=units))
+                    .filter(start_date__lte=max(dates)).filter(Q(end_date__isnull=True) | Q(end_date__gte=min(dates)))
+                    .values_list(*Position._fields[:-2], "person__full_name", "unit__name")]
         return self._once("positions", load)
 
     def _positions_by(self, attr):
-        def load():
-            grouped = defaultdict(list)
+        key = "positions_by_" + attr
+        if key not in self._cache:
+            grouped = self._cache[key] = defaultdict(list)
             for a in self.positions():
                 grouped[getattr(a, attr)].append(a)
-            return grouped
-        return self._once(f"positions_by_{attr}", load)
+        return self._cache[key]
 
     def is_leader(self, n):
         ref = self.ref(n)
@@ -128,7 +167,7 @@ class Batch:
             persons = {n.person_id for n in self.items if n.person_id}
             units = {n.unit_id for n in self.items if n.unit_id}
             grouped = defaultdict(list)
-            for d in DisciplineRecord.objects.filter(Q(person_id__in=persons) | Q(unit_id__in=units)).order_by("start_date"):
+            for d in DisciplineRecord.objects.filter(Q(person_id__any=persons) | Q(unit_id__any=units)).order_by("start_date"):
                 grouped[("p", d.person_id) if d.person_id else ("u", d.unit_id)].append(d)
             return grouped
         return self._once("disciplines", load)
@@ -142,9 +181,10 @@ class Batch:
 
     def award_names(self):
         def load():
-            names = dict(EmulationTitle.objects.values_list("code", "name"))
-            names.update(CommendationForm.objects.values_list("code", "name"))
-            return names
+            # one query for both catalogues; a form's name wins over a title's of the same code, as it always has
+            titles = EmulationTitle.objects.order_by().annotate(catalogue=Value(0)).values_list("catalogue", "code", "name")
+            forms = CommendationForm.objects.order_by().annotate(catalogue=Value(1)).values_list("catalogue", "code", "name")
+            return {code: name for _catalogue, code, name in sorted(titles.union(forms, all=True).order_by(), key=itemgetter(0))}
         return self._once("award_names", load)
 
 

@@ -1,7 +1,7 @@
 """R4 (prerequisites of each title or form: ratings, earlier awards, initiatives, members' results) with
 R7 (ad hoc and thematic awards do not count), over the subjects' history loaded once."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.db.models import Q
@@ -13,9 +13,11 @@ from ..enums import AwardType
 from ..models.awards import AwardRecord, Initiative
 from .registry import STAGE_AUDIT, STAGE_ENTRY, STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, fmt_date, fmt_pct, fmt_share, register, violation
 
+RATINGS = frozenset(Rating.values)  # the enums' ``values`` are rebuilt on each read: read once
+
 
 def _rating_label(value):
-    return Rating(value).label if value in Rating.values else value
+    return Rating(value).label if value in RATINGS else value
 
 
 class _History:
@@ -31,14 +33,14 @@ class _History:
             if n.unit_id:
                 self.members[(n.unit_id, batch.ref(n))] = batch.members(n.unit_id, batch.ref(n))
                 persons.update(self.members[(n.unit_id, batch.ref(n))])
-        who = Q(person_id__in=persons) | Q(unit_id__in=units)
+        who = Q(person_id__any=persons) | Q(unit_id__any=units)
         self.ratings = {}
-        for person_id, unit_id, year, rating in PerformanceRating.objects.filter(who, year__gte=lo, year__lte=hi).values_list(
+        for person_id, unit_id, year, rating in PerformanceRating.objects.filter(who, year__gte=lo, year__lte=hi).order_by().values_list(
                 "person_id", "unit_id", "year", "rating"):
             self.ratings[(("p", person_id) if person_id else ("u", unit_id), year)] = rating
         self.awards = defaultdict(set)  # (subject, code) → years
         for person_id, unit_id, year, kind, tcode, fcode, tmerit, fmerit in AwardRecord.objects.filter(
-                who, year__gte=lo, year__lte=hi).values_list("person_id", "unit_id", "year", "kind", "title__code", "form__code",
+                who, year__gte=lo, year__lte=hi).order_by().values_list("person_id", "unit_id", "year", "kind", "title__code", "form__code",
                                                              "title__counts_as_merit", "form__counts_as_merit"):
             if kind in excluded_kinds or not (tmerit if tcode else fmerit):
                 continue
@@ -47,14 +49,17 @@ class _History:
         self.concurrent = defaultdict(set)
         years = {batch.year(n) for n in items}
         kinds = [k for k in AwardType.values if k not in excluded_kinds]
-        for person_id, unit_id, year, tcode, fcode in batch.existing().filter(who, round__year__in=years, round__kind__in=kinds).values_list(
+        for person_id, unit_id, year, tcode, fcode in batch.existing().filter(who, round__year__any=years, round__kind__in=kinds).order_by().values_list(
                 "person_id", "unit_id", "round__year", "title__code", "form__code"):
             self.concurrent[(("p", person_id) if person_id else ("u", unit_id), tcode or fcode)].add(year)
+        self.pending_count = Counter()  # (subject, award code, year) → pending nominations
         for n in batch.items:
+            subject, code, year = batch.subject_key(n), batch.award_code(n), batch.year(n)
+            self.pending_count[(subject, code, year)] += 1
             if n.round.kind in kinds:
-                self.concurrent[(batch.subject_key(n), batch.award_code(n))].add(batch.year(n))
+                self.concurrent[(subject, code)].add(year)
         self.initiatives = defaultdict(list)
-        for person_id, year, scope in Initiative.objects.filter(person_id__in=persons, year__gte=lo, year__lte=hi).values_list(
+        for person_id, year, scope in Initiative.objects.filter(person_id__any=persons, year__gte=lo, year__lte=hi).order_by().values_list(
                 "person_id", "year", "scope"):
             self.initiatives[("p", person_id)].append((year, scope))
 
@@ -68,16 +73,16 @@ class _History:
         return False
 
     def _only_self(self, subject, code, year, item):
-        others = [n for n in self.batch.items if n is not item and self.batch.subject_key(n) == subject
-                  and self.batch.award_code(n) == code and self.batch.year(n) == year]
-        return not others
+        """No other pending nomination of ``subject`` for ``code`` in ``year`` than ``item`` (which has that subject and code)."""
+        others = self.pending_count[(subject, code, year)] - (1 if self.batch.year(item) == year else 0)
+        return others == 0
 
     def rating(self, subject, year):
         return self.ratings.get((subject, year))
 
 
 def _rank(value):
-    return Rating.rank(value) if value in Rating.values else 0
+    return Rating.rank(value) if value in RATINGS else 0
 
 
 def _missing_years(got, size, year, cut):
