@@ -12,6 +12,7 @@ from ..catalogues import AwardKind, CommendationForm, EmulationTitle
 from ..rules_engine.rule import Rule
 from .awards import AwardMixin, AwardRecord, BaseSalary, BonusCoefficient, Initiative
 from .rounds import (
+    LIST_ORDER,
     Nomination,
     NominationRound,
     RuleOverride,
@@ -26,5 +27,5 @@ __all__ = [
     "AwardKind", "CommendationForm", "EmulationTitle", "Rule",
     "AwardMixin", "AwardRecord", "BaseSalary", "BonusCoefficient", "Initiative",
     "Nomination", "NominationRound", "RuleOverride", "SubmissionDocument", "UnitSubmission",
-    "sent_documents", "sent_nominations", "submission_document_path",
+    "sent_documents", "sent_nominations", "submission_document_path", "LIST_ORDER",
 ]
