@@ -17,7 +17,6 @@ Prints:
      database in turn (alternating sizes and pages, median of 7), and the ratio 100k/10k of each.
 """
 
-import datetime
 import os
 import statistics
 import subprocess
@@ -52,70 +51,26 @@ django.setup()
 from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from nominations_data import OFFICE, UNIT_HEAD, build  # noqa: E402  (bench/, first on the path of this script)
 
-from movements.models import PerformanceRating, Person, PositionAssignment, Unit  # noqa: E402
-from nominations.models import EmulationTitle, Nomination, NominationRound, UnitSubmission  # noqa: E402
+from movements.models import Person  # noqa: E402
+from nominations.models import Nomination, NominationRound  # noqa: E402
 from nominations.rules_engine import STAGE_AUDIT, evaluate  # noqa: E402
 from tdkt.models import User  # noqa: E402
-from tdkt.text import fold  # noqa: E402
 
-UNITS, PER_UNIT, LEADERS_PER_UNIT = 10, 100, 30  # the last unit has 50 leaders: R1 has something to find
-YEARS = list(range(2016, 2026))
 SIZES = {"default": 1, BIG: 10}  # rounds per year: 10 × 1 × 1,000 = 10,000 nominations; 10 × 10 × 1,000 = 100,000
 REPEAT = 7
 
 
-def build(alias, rounds_per_year):
-    """Units, people, positions, ratings, and ``rounds_per_year`` rounds a year of 1,000 nominations each (bulk_create)."""
+def migrate(alias):
+    """Migrated by manage.py with that database as the default one: the data migrations (catalogues, rules) write there."""
     if alias == BIG and connections[alias].vendor == "postgresql":
         with connections["default"].cursor() as cursor:
             cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {BIG_SCHEMA}")
-    # migrated by manage.py with that database as the default one: the data migrations (catalogues, rules) write there
     url = URL if alias == "default" else (f"{URL}?options=-c%20search_path%3D{BIG_SCHEMA}" if URL.startswith("postgres")
                                           else f"sqlite:///{settings.DATABASES[BIG]['NAME']}")
     subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), "migrate", "-v0"], check=True,
                    env={**os.environ, "DATABASE_URL": url})
-    if Nomination.objects.using(alias).exists():
-        return
-    db = Unit.objects.db_manager(alias)
-    agency = db.create(name="Sở Thử nghiệm", short_code="SO", kind="agency")
-    units = db.bulk_create([Unit(name=f"Phòng {i}", short_code=f"P{i}", kind="division", parent=agency, sort_order=i)
-                            for i in range(UNITS)])
-    people = []
-    for index, unit in enumerate(units):
-        leaders = 50 if index == UNITS - 1 else LEADERS_PER_UNIT
-        for j in range(PER_UNIT):
-            name = f"Nguyễn Văn Thử {unit.short_code}-{j}"
-            people.append(Person(full_name=name, name_folded=fold(name), gender="male", unit=unit, date_of_birth=datetime.date(1985, 1, 1),
-                                 position_title="Phó Trưởng phòng" if j < leaders else "Chuyên viên", is_leadership=j < leaders))
-    people = Person.objects.db_manager(alias).bulk_create(people)
-    PositionAssignment.objects.db_manager(alias).bulk_create([
-        PositionAssignment(person=p, unit=p.unit, title=p.position_title, is_leadership=p.is_leadership,
-                           start_date=datetime.date(2010, 1, 1)) for p in people])
-    PerformanceRating.objects.db_manager(alias).bulk_create([
-        PerformanceRating(person=p, year=y, rating="HTNV" if p.pk % 17 == 0 else "HTTNV")
-        for p in people for y in YEARS])  # every 17th person short of LĐTT: R4 too
-    ldtt = EmulationTitle.objects.using(alias).get(code="LDTT")
-    for year in YEARS:
-        for k in range(rounds_per_year):
-            kind = "annual" if k == 0 else "other"
-            nomination_round = NominationRound.objects.db_manager(alias).create(
-                name=f"Tổng kết năm {year}" if k == 0 else f"Đợt {k} năm {year}", kind=kind, year=year,
-                reference_date=datetime.date(year, 12, 15), deadline=datetime.date(2030, 1, 1))
-            submissions = {u.pk: s for u, s in zip(units, UnitSubmission.objects.db_manager(alias).bulk_create(
-                [UnitSubmission(round=nomination_round, unit=u) for u in units]), strict=True)}
-            Nomination.objects.db_manager(alias).bulk_create([
-                Nomination(round=nomination_round, submission=submissions[p.unit_id], person=p, title=ldtt, state="submitted",
-                           achievement_summary="Hoàn thành tốt nhiệm vụ") for p in people], batch_size=2000)
-    User.objects.db_manager(alias).create_superuser("bench", "", "bench-password-1", role="admin", full_name="Bench")
-    User.objects.db_manager(alias).create_user("bench_unit", "", "bench-password-1", role="unit", unit=units[3],
-                                               full_name="Trưởng phòng 3")
-    if connections[alias].vendor == "postgresql":
-        with connections[alias].cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    else:
-        with connections[alias].cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def n(value):
@@ -192,9 +147,9 @@ def explain(queries, label):
 
 def list_pages(show_plans):
     pages = {}
-    for label, username, path in (("trang “Đề nghị khen thưởng” (văn phòng)", "bench", "/de-nghi/"),
-                                  ("trang “Đề nghị khen thưởng” (trưởng đơn vị)", "bench_unit", "/de-nghi/"),
-                                  ("Django admin changelist", "bench", "/quan-tri/nominations/nomination/")):
+    for label, username, path in (("trang “Đề nghị khen thưởng” (văn phòng)", OFFICE, "/de-nghi/"),
+                                  ("trang “Đề nghị khen thưởng” (trưởng đơn vị)", UNIT_HEAD, "/de-nghi/"),
+                                  ("Django admin changelist", OFFICE, "/quan-tri/nominations/nomination/")):
         client = Client()
         client.force_login(User.objects.get(username=username))
         pages[label] = page_queries(client, path)
@@ -225,6 +180,7 @@ def main():
     print(f"Cơ sở dữ liệu: {connection.vendor} ({connection.settings_dict['NAME']})")
     start = time.perf_counter()
     for alias, rounds_per_year in SIZES.items():
+        migrate(alias)
         build(alias, rounds_per_year)
     print(f"Dữ liệu: {n(Person.objects.count())} cá nhân; {n(Nomination.objects.count())} và "
           f"{n(Nomination.objects.using(BIG).count())} đề nghị ({time.perf_counter() - start:.1f} s để tạo hoặc mở)\n")
