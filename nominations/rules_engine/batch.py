@@ -14,6 +14,7 @@ from movements.api import DisciplineKind, DisciplineRecord, PositionAssignment
 
 from ..catalogues import CommendationForm, EmulationTitle
 from ..enums import NominationState
+from ..models.awards import AwardRecord
 from .rule import Rule
 
 
@@ -32,6 +33,20 @@ class Position(NamedTuple):
     end_date: datetime.date | None
     person_name: str
     unit_name: str | None
+
+
+DISCIPLINES = frozenset(DisciplineKind.disciplines())
+#: How far back R4 reads the history (the longest run of consecutive years a title asks for, and one more).
+HISTORY_YEARS = 6
+NOMINATION_FIELDS = ("person_id", "unit_id", "title_id", "form_id", "title__code", "form__code", "state", "round_id", "round__year",
+                     "round__kind", "round__name", "submission__unit_id", "submission__unit__name")
+AWARD_FIELDS = ("person_id", "unit_id", "year", "kind", "title_id", "form_id", "title__code", "form__code", "title__counts_as_merit",
+                "form__counts_as_merit", "decision_number", "nomination_id")
+
+
+def of_subjects(row, persons, units):
+    """The row (a nomination or an award record, as a dict) is of one of ``persons`` or ``units``."""
+    return row["person_id"] in persons or row["unit_id"] in units
 
 
 class Facts(NamedTuple):
@@ -176,8 +191,44 @@ class Batch:
         """After a discipline, achievements count only from its end: years up to the end's year are out."""
         ref = self.ref(n)
         ends = [d.end_date for d in self.disciplines()[self.subject_key(n)]
-                if d.kind in DisciplineKind.disciplines() and d.end_date and d.end_date < ref]
+                if d.kind in DISCIPLINES and d.end_date and d.end_date < ref]
         return max(ends) if ends else None
+
+    # -- the subjects' history, shared by the rules that read it (R1's pairs, R4, R5): one query each
+    def subjects(self):
+        """``(persons, units)`` whose history the rules read: the pending subjects and the members of the pending units
+        at their reference dates (R4 counts the members' results)."""
+        def load():
+            persons = {n.person_id for n in self.items if n.person_id}
+            units = {n.unit_id for n in self.items if n.unit_id}
+            for n in self.items:
+                if n.unit_id:
+                    persons.update(self.members(n.unit_id, self.ref(n)))
+            return persons, units
+        return self._once("subjects", load)
+
+    def years(self):
+        return self._once("years", lambda: sorted({self.year(n) for n in self.items}))
+
+    def subject_nominations(self):
+        """The nominations that count (``existing()``) of the subjects in the pending years, every kind of round, in the
+        model's order (R5 names the first one found), as dicts; each rule keeps the rows of its own subjects, years and
+        kinds."""
+        def load():
+            persons, units = self.subjects()
+            return list(self.existing().filter(Q(person_id__any=persons) | Q(unit_id__any=units), round__year__any=self.years())
+                        .values(*NOMINATION_FIELDS))
+        return self._once("subject_nominations", load)
+
+    def subject_awards(self):
+        """The award records of the subjects from ``HISTORY_YEARS`` before the first pending year to the last, newest
+        first (R5 names the first decision found), as dicts; each rule keeps the rows of its own subjects and years."""
+        def load():
+            persons, units = self.subjects()
+            years = self.years()
+            return list(AwardRecord.objects.filter(Q(person_id__any=persons) | Q(unit_id__any=units), year__gte=years[0] - HISTORY_YEARS,
+                                                   year__lte=years[-1]).order_by("-year", "id").values(*AWARD_FIELDS))
+        return self._once("subject_awards", load)
 
     def award_names(self):
         def load():

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from movements.api import PerformanceRating, Rating
 
 from ..enums import AwardType
-from ..models.awards import AwardRecord, Initiative
+from ..models.awards import Initiative
+from .batch import HISTORY_YEARS, of_subjects
 from .registry import STAGE_AUDIT, STAGE_ENTRY, STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, fmt_date, fmt_pct, fmt_share, register, violation
 
 RATINGS = frozenset(Rating.values)  # the enums' ``values`` are rebuilt on each read: read once
@@ -39,19 +40,21 @@ class _History:
                 "person_id", "unit_id", "year", "rating"):
             self.ratings[(("p", person_id) if person_id else ("u", unit_id), year)] = rating
         self.awards = defaultdict(set)  # (subject, code) → years
-        for person_id, unit_id, year, kind, tcode, fcode, tmerit, fmerit in AwardRecord.objects.filter(
-                who, year__gte=lo, year__lte=hi).order_by().values_list("person_id", "unit_id", "year", "kind", "title__code", "form__code",
-                                                             "title__counts_as_merit", "form__counts_as_merit"):
-            if kind in excluded_kinds or not (tmerit if tcode else fmerit):
+        for row in batch.subject_awards():  # lo ≥ the loader's first year, as both read HISTORY_YEARS back
+            if not (lo <= row["year"] <= hi and of_subjects(row, persons, units)):
                 continue
-            self.awards[(("p", person_id) if person_id else ("u", unit_id), tcode or fcode)].add(year)
+            tcode, fcode = row["title__code"], row["form__code"]
+            if row["kind"] in excluded_kinds or not (row["title__counts_as_merit"] if tcode else row["form__counts_as_merit"]):
+                continue
+            self.awards[(("p", row["person_id"]) if row["person_id"] else ("u", row["unit_id"]), tcode or fcode)].add(row["year"])
         # Nominations of the same year count as "this year's" title (LĐTT proposed with CSTĐCS, members' LĐTT…).
         self.concurrent = defaultdict(set)
         years = {batch.year(n) for n in items}
         kinds = [k for k in AwardType.values if k not in excluded_kinds]
-        for person_id, unit_id, year, tcode, fcode in batch.existing().filter(who, round__year__any=years, round__kind__in=kinds).order_by().values_list(
-                "person_id", "unit_id", "round__year", "title__code", "form__code"):
-            self.concurrent[(("p", person_id) if person_id else ("u", unit_id), tcode or fcode)].add(year)
+        for row in batch.subject_nominations():
+            if row["round__year"] in years and row["round__kind"] in kinds and of_subjects(row, persons, units):
+                subject = ("p", row["person_id"]) if row["person_id"] else ("u", row["unit_id"])
+                self.concurrent[(subject, row["title__code"] or row["form__code"])].add(row["round__year"])
         self.pending_count = Counter()  # (subject, award code, year) → pending nominations
         for n in batch.items:
             subject, code, year = batch.subject_key(n), batch.award_code(n), batch.year(n)
@@ -237,7 +240,7 @@ def prerequisites(rule, batch, idx):
     r7 = batch.rule_params("R7", batch.ref(targets[0][1])) or {}
     excluded = r7.get("excluded_kinds", [])
     years = [batch.year(n) for _i, n, _c in targets]
-    hist = _History(batch, [n for _i, n, _c in targets], excluded, (min(years) - 6, max(years)))
+    hist = _History(batch, [n for _i, n, _c in targets], excluded, (min(years) - HISTORY_YEARS, max(years)))
     names = batch.award_names()
     out = []
     for i, n, crit in targets:

@@ -42,6 +42,14 @@ def _period_filter(params, n):
     return {"round__year": n.round.year, "round__kind__in": kinds}, ("year", n.round.year)
 
 
+def _in_period_row(params, period, value, row):
+    """A nomination already saved (a row of ``Batch.subject_nominations``) is in the period ``(period, value)`` of
+    :func:`_period_filter`."""
+    if period == "round":
+        return row["round_id"] == value
+    return row["round__year"] == value and row["round__kind"] in (params.get("round_kinds") or AWARD_TYPES)
+
+
 def _in_period(params, n):
     return params.get("period", "year") == "round" or n.round.kind in (params.get("round_kinds") or AWARD_TYPES)
 
@@ -122,12 +130,12 @@ def leadership_share(rule, batch, idx):
         flt = members[0][2]
         base = batch.existing().filter(person__isnull=False, **flt)
         persons = {n.person_id for _i, n, _f, _m in members}
-        sent_pairs, all_pairs = set(), set()
-        for person_id, unit_id, state in base.filter(person_id__any=persons).order_by().values_list(
-                "person_id", "submission__unit_id", "state").distinct():
-            all_pairs.add((person_id, unit_id))
-            if state in sent:
-                sent_pairs.add((person_id, unit_id))
+        sent_pairs, all_pairs = set(), set()  # (person, proposing unit) already in the period: all, and those sent
+        for row in batch.subject_nominations():
+            if row["person_id"] in persons and _in_period_row(p, period, value, row):
+                all_pairs.add((row["person_id"], row["submission__unit_id"]))
+                if row["state"] in sent:
+                    sent_pairs.add((row["person_id"], row["submission__unit_id"]))
         leader = _leader_at_reference()
         is_sent = Q(state__in=sent)
         label_period = _("năm %(year)s") % {"year": value} if period == "year" else _("đợt “%(round)s”") % {"round": members[0][1].round}
