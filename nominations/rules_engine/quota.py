@@ -27,6 +27,7 @@ from .registry import (
 
 AWARD_TYPES = tuple(AwardType.values)  # the enums' ``values`` are rebuilt on each read: read once, used per nomination
 COUNTED = frozenset(NominationState.counted())
+DRAFT = NominationState.DRAFT.value
 
 
 def _leader_at_reference():
@@ -79,7 +80,7 @@ def _r1_mode(batch, n):
     list (an Excel import) are projected and judged at once. A refused nomination does not count."""
     if n.state not in COUNTED:
         return None
-    if batch.stage not in (STAGE_ENTRY, STAGE_AUDIT) or n.state != NominationState.DRAFT:
+    if batch.stage not in (STAGE_ENTRY, STAGE_AUDIT) or n.state != DRAFT:
         return JUDGE
     if batch.stage == STAGE_ENTRY and batch.whole_list:
         return PROJECT_JUDGED
@@ -119,11 +120,19 @@ def leadership_share(rule, batch, idx):
     scopes = p.get("scopes", ["unit", "all"])
     sent = NominationState.sent()
     groups = defaultdict(list)
+    period_of = {}  # a round's (filter, key), None when its kind is outside the period: read once per round
     for i in idx:
         n = batch.items[i]
+        if not n.person_id:
+            continue
         mode = _r1_mode(batch, n)
-        if n.person_id and mode and _in_period(p, n):
-            flt, key = _period_filter(p, n)
+        if not mode:
+            continue
+        round_key = n.round_id or id(n.round)
+        if round_key not in period_of:
+            period_of[round_key] = _period_filter(p, n) if _in_period(p, n) else None
+        if period_of[round_key] is not None:
+            flt, key = period_of[round_key]
             groups[key].append((i, n, flt, mode))
     out = []
     for (period, value), members in groups.items():
