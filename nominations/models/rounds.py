@@ -294,7 +294,7 @@ class Nomination(AwardMixin):
         "Quy định bị vi phạm khi kiểm tra lại sau một thay đổi về chức vụ, xếp loại, kỷ luật của người hoặc tập thể được "
         "đề nghị (sau khi đã gửi); tự xoá khi lần kiểm tra sau đạt."))
     facts_flagged_at = models.DateTimeField(_("gắn cờ lúc"), null=True, blank=True)
-    # The nomination list's order (newest round first, then the proposing units' order: ``selectors.LIST_ORDER``) read
+    # The nomination list's order (newest round first, then the proposing units' order: ``LIST_ORDER``) read
     # from one index of this table instead of sorting a join of every row: copies of the round's year and of the
     # proposing unit (its id and ``sort_order``). Set on save and on ``bulk_create``; kept in step when a round's year,
     # a submission's unit or a unit's order changes (``refresh_list_keys``). Never used to decide who sees what.
