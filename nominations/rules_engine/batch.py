@@ -220,15 +220,18 @@ class Batch:
                         .values(*NOMINATION_FIELDS))
         return self._once("subject_nominations", load)
 
-    def subject_awards(self):
-        """The award records of the subjects from ``HISTORY_YEARS`` before the first pending year to the last, newest
-        first (R5 names the first decision found), as dicts; each rule keeps the rows of its own subjects and years."""
-        def load():
+    def subject_awards(self, *, since):
+        """The award records of the subjects from ``since`` to the last pending year, newest first (R5 names the first
+        decision found), as dicts; each rule keeps the rows of its own subjects and years. Read once for the earliest
+        year asked (R4, checked before R5, asks for the years its criteria go back to), again only if a later rule asks
+        for earlier years."""
+        loaded = self._cache.get("subject_awards")
+        if loaded is None or loaded[0] > since:
             persons, units = self.subjects()
-            years = self.years()
-            return list(AwardRecord.objects.filter(Q(person_id__any=persons) | Q(unit_id__any=units), year__gte=years[0] - HISTORY_YEARS,
-                                                   year__lte=years[-1]).order_by("-year", "id").values(*AWARD_FIELDS))
-        return self._once("subject_awards", load)
+            rows = list(AwardRecord.objects.filter(Q(person_id__any=persons) | Q(unit_id__any=units), year__gte=since,
+                                                   year__lte=self.years()[-1]).order_by("-year", "id").values(*AWARD_FIELDS))
+            loaded = self._cache["subject_awards"] = (since, rows)
+        return loaded[1]
 
     def award_names(self):
         def load():

@@ -36,7 +36,7 @@ def one_achievement(rule, batch, idx):
                 (row["submission__unit_id"], row["submission__unit__name"]))
     # the award records the batch's own decisions created are that same achievement, not a second one
     pending = set(batch.pending_pks)
-    for row in batch.subject_awards():  # newest first, then in the order they were recorded
+    for row in batch.subject_awards(since=min(years)):  # newest first, then in the order they were recorded
         if row["year"] not in years or row["nomination_id"] in pending or not of_subjects(row, persons, units):
             continue
         subject = ("p", row["person_id"]) if row["person_id"] else ("u", row["unit_id"])

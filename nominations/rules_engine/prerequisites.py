@@ -40,7 +40,7 @@ class _History:
                 "person_id", "unit_id", "year", "rating"):
             self.ratings[(("p", person_id) if person_id else ("u", unit_id), year)] = rating
         self.awards = defaultdict(set)  # (subject, code) → years
-        for row in batch.subject_awards():  # lo ≥ the loader's first year, as both read HISTORY_YEARS back
+        for row in batch.subject_awards(since=lo):
             if not (lo <= row["year"] <= hi and of_subjects(row, persons, units)):
                 continue
             tcode, fcode = row["title__code"], row["form__code"]
@@ -82,6 +82,13 @@ class _History:
 
     def rating(self, subject, year):
         return self.ratings.get((subject, year))
+
+
+def _years_back(crit):
+    """How many years before a nomination's year its criteria read: a run of consecutive years ending this year or the
+    year before (and the year before that, named when missing); none for this year's rating and awards."""
+    options = crit.get("consecutive_any") or []
+    return max(option["years"] for option in options) + 1 if options else 0
 
 
 def _rank(value):
@@ -240,7 +247,9 @@ def prerequisites(rule, batch, idx):
     r7 = batch.rule_params("R7", batch.ref(targets[0][1])) or {}
     excluded = r7.get("excluded_kinds", [])
     years = [batch.year(n) for _i, n, _c in targets]
-    hist = _History(batch, [n for _i, n, _c in targets], excluded, (min(years) - HISTORY_YEARS, max(years)))
+    # the history goes back as far as a criterion reads, and never more than HISTORY_YEARS before the first year
+    since = max(min(years) - HISTORY_YEARS, min(batch.year(n) - _years_back(crit) for _i, n, crit in targets))
+    hist = _History(batch, [n for _i, n, _c in targets], excluded, (since, max(years)))
     names = batch.award_names()
     out = []
     for i, n, crit in targets:
