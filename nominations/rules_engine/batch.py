@@ -161,8 +161,12 @@ class Batch:
         return self._cache[key]
 
     def is_leader(self, n):
-        ref = self.ref(n)
-        return any(a.is_leadership and _covers(a.start_date, a.end_date, ref) for a in self._positions_by("person_id")[n.person_id])
+        key = (n.person_id, self.ref(n))
+        leaders = self._cache.setdefault("leaders", {})  # R1 asks once per scope (unit, agency)
+        if key not in leaders:
+            leaders[key] = any(a.is_leadership and _covers(a.start_date, a.end_date, key[1])
+                               for a in self._positions_by("person_id")[key[0]])
+        return leaders[key]
 
     def head_of(self, unit_id, date):
         for a in self._positions_by("unit_id")[unit_id]:
