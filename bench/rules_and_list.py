@@ -1,20 +1,25 @@
-"""Bench (not a test): query counts and times of the rules engine and of the nomination list.
+"""Bench (not a test): the whole-round rule check, and the nomination list at 10,000 and 100,000 nominations next to the
+Django admin changelist of the same rows.
 
-    .venv/bin/python bench/rules_and_list.py            # a throw-away SQLite database in a temp dir
+    .venv/bin/python bench/rules_and_list.py            # two throw-away SQLite databases in a temp dir
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tdkt_bench .venv/bin/python bench/rules_and_list.py
+    … bench/rules_and_list.py --explain                  # also the PostgreSQL plans of the list's queries at both sizes
 
-BENCH_DATABASE_URL must name an EMPTY database made for this (it is migrated and filled).
+BENCH_DATABASE_URL must name a database made for this: it is migrated and filled (kept for the next run). On
+PostgreSQL the 100,000 rows live in the schema ``bench_100k`` of that database (the 10,000 in ``public``), on SQLite
+in a second file, so that both sizes are measured in the same run, alternately.
 
 Prints:
-  1. the rule check of a round of 1,000 nominations (every rule, all nominations at once);
-  2. the check of one new nomination entered into that round (what a form save costs);
-  3. the nomination list page (10,000 rows, first page) next to the Django admin changelist of the
-     same rows: queries and server time, and the ratio.
+  1. the rule check of a round of 1,000 nominations (every rule, all nominations at once): median time and queries,
+     and the queries of 100 of them (the count does not grow with the list);
+  2. the SQL time of the nomination list page (first page, office; then a unit head's) and of the admin changelist at
+     10,000 and 100,000 nominations: the pages are rendered once to take their queries, which are then run on each
+     database in turn (alternating sizes and pages, median of 7), and the ratio 100k/10k of each.
 """
 
-import datetime
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,110 +27,165 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp(prefix='tdkt-bench-')}/bench.sqlite3"
+TMP = tempfile.mkdtemp(prefix="tdkt-bench-")
+URL = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{TMP}/bench-10k.sqlite3"
+os.environ["DATABASE_URL"] = URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tdkt.settings")
 os.environ["AXES_ENABLED"] = "false"
 os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
+from django.conf import settings  # noqa: E402
+
+BIG = "big"
+BIG_SCHEMA = "bench_100k"
+if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    settings.DATABASES[BIG] = {**settings.DATABASES["default"], "OPTIONS": {"options": f"-c search_path={BIG_SCHEMA}"}}
+else:
+    settings.DATABASES[BIG] = {**settings.DATABASES["default"], "NAME": f"{TMP}/bench-100k.sqlite3"}
+
 import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from nominations_data import OFFICE, UNIT_HEAD, build  # noqa: E402  (bench/, first on the path of this script)
 
-from movements.models import PerformanceRating, Person, PositionAssignment, Unit  # noqa: E402
-from nominations.models import EmulationTitle, Nomination, NominationRound, UnitSubmission  # noqa: E402
-from nominations.rules_engine import STAGE_AUDIT, STAGE_ENTRY, evaluate  # noqa: E402
+from movements.models import Person  # noqa: E402
+from nominations.models import Nomination, NominationRound  # noqa: E402
+from nominations.rules_engine import STAGE_AUDIT, evaluate  # noqa: E402
 from tdkt.models import User  # noqa: E402
-from tdkt.text import fold  # noqa: E402
 
-UNITS, PER_UNIT, LEADERS_PER_UNIT = 10, 100, 30  # the last unit has 50 leaders: R1 has something to find
-YEARS = list(range(2016, 2026))  # 10 rounds × 1,000 nominations = 10,000 rows
+SIZES = {"default": 1, BIG: 10}  # rounds per year: 10 × 1 × 1,000 = 10,000 nominations; 10 × 10 × 1,000 = 100,000
+REPEAT = 7
 
 
-def build():
-    call_command("migrate", verbosity=0)
-    if Nomination.objects.exists():
-        return NominationRound.objects.get(year=2025)
-    agency = Unit.objects.create(name="Sở Thử nghiệm", short_code="SO", kind="agency")
-    units = Unit.objects.bulk_create([Unit(name=f"Phòng {i}", short_code=f"P{i}", kind="division", parent=agency, sort_order=i)
-                                      for i in range(UNITS)])
-    people = []
-    for index, unit in enumerate(units):
-        leaders = 50 if index == UNITS - 1 else LEADERS_PER_UNIT
-        for j in range(PER_UNIT):
-            name = f"Nguyễn Văn Thử {unit.short_code}-{j}"
-            people.append(Person(full_name=name, name_folded=fold(name), gender="male", unit=unit, date_of_birth=datetime.date(1985, 1, 1),
-                                 position_title="Phó Trưởng phòng" if j < leaders else "Chuyên viên", is_leadership=j < leaders))
-    people = Person.objects.bulk_create(people)
-    PositionAssignment.objects.bulk_create([PositionAssignment(person=p, unit=p.unit, title=p.position_title, is_leadership=p.is_leadership,
-                                                               start_date=datetime.date(2010, 1, 1)) for p in people])
-    PerformanceRating.objects.bulk_create([PerformanceRating(person=p, year=y, rating="HTNV" if p.pk % 17 == 0 else "HTTNV")
-                                           for p in people for y in YEARS])  # every 17th person short of LĐTT: R4 too
-    ldtt = EmulationTitle.objects.get(code="LDTT")
-    for year in YEARS:
-        nomination_round = NominationRound.objects.create(name=f"Tổng kết năm {year}", kind="annual", year=year,
-                                                          reference_date=datetime.date(year, 12, 15), deadline=datetime.date(2030, 1, 1))
-        submissions = {u.pk: s for u, s in zip(units, UnitSubmission.objects.bulk_create(
-            [UnitSubmission(round=nomination_round, unit=u) for u in units]), strict=True)}
-        Nomination.objects.bulk_create([Nomination(round=nomination_round, submission=submissions[p.unit_id], person=p, title=ldtt,
-                                                   state="submitted", achievement_summary="Hoàn thành tốt nhiệm vụ") for p in people])
-    User.objects.create_superuser("bench", "", "bench-password-1", role="admin", full_name="Bench")
-    return NominationRound.objects.get(year=2025)
+def migrate(alias):
+    """Migrated by manage.py with that database as the default one: the data migrations (catalogues, rules) write there."""
+    if alias == BIG and connections[alias].vendor == "postgresql":
+        with connections["default"].cursor() as cursor:
+            cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {BIG_SCHEMA}")
+    url = URL if alias == "default" else (f"{URL}?options=-c%20search_path%3D{BIG_SCHEMA}" if URL.startswith("postgres")
+                                          else f"sqlite:///{settings.DATABASES[BIG]['NAME']}")
+    subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), "migrate", "-v0"], check=True,
+                   env={**os.environ, "DATABASE_URL": url})
 
 
 def n(value):
     return f"{value:,}".replace(",", ".")
 
 
-def measure(func, repeat=5):
-    times, queries = [], 0
-    for _ in range(repeat):
+def ms(seconds):
+    return f"{seconds * 1000:.1f}".replace(".", ",")
+
+
+def rule_check():
+    nomination_round = NominationRound.objects.get(year=2025, kind="annual")
+    related = ("round", "submission__unit", "person", "unit", "title", "form")
+    rows = list(Nomination.objects.filter(round=nomination_round).select_related(*related).order_by("id"))
+    evaluate(rows, stage=STAGE_AUDIT)  # warm: rule rows, translations
+    counts = {}
+    for size in (100, len(rows)):
         with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
-            func()
-            times.append(time.perf_counter() - start)
-        queries = len(ctx.captured_queries)
-    return queries, statistics.median(times)
+            found = evaluate(rows[:size], stage=STAGE_AUDIT)
+        counts[size] = (len(ctx.captured_queries), sum(len(v) for v in found))
+    times = []
+    for _ in range(15):
+        start = time.perf_counter()
+        evaluate(rows, stage=STAGE_AUDIT)
+        times.append(time.perf_counter() - start)
+    big = len(rows)
+    print(f"1. Kiểm tra quy định cả đợt ({n(big)} đề nghị, mọi quy định): {counts[big][0]} truy vấn, trung vị {ms(statistics.median(times))} ms "
+          f"(min {ms(min(times))}); {n(counts[big][1])} vi phạm")
+    print(f"   {n(100)} đề nghị của đợt: {counts[100][0]} truy vấn")
+    print(f"   rule check {n(big)}: median {ms(statistics.median(times))} ms, {counts[big][0]} queries "
+          f"(target ≤ 100 ms on PostgreSQL); query count constant: {'yes' if counts[100][0] == counts[big][0] else 'NO'}")
+
+
+SESSION_TABLES = ('"django_session"', '"tdkt_user"', '"auth_', '"axes_')
+
+
+def page_queries(client, path):
+    """The SQL a page runs (the session and the user's are left out), taken from one request."""
+    client.get(path)  # warm
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    queries = [q["sql"] for q in ctx.captured_queries if not any(table in q["sql"] for table in SESSION_TABLES)]
+    # a form's choices read through a server-side cursor on PostgreSQL: its SELECT
+    return [sql[sql.index(" FOR ") + 5:] if sql.startswith("DECLARE") else sql for sql in queries]
+
+
+def run_sql(alias, queries):
+    with connections[alias].cursor() as cursor:
+        start = time.perf_counter()
+        for sql in queries:
+            cursor.execute(sql)
+            cursor.fetchall()
+        return time.perf_counter() - start
+
+
+def explain(queries, label):
+    if connection.vendor != "postgresql":
+        return
+    keep = ("Limit", "Index", "Seq Scan", "Sort", "Nested Loop", "Hash", "Aggregate", "Execution Time", "Buffers", "Merge", "Bitmap")
+    for alias in ("default", BIG):
+        print(f"\n   EXPLAIN (ANALYZE, BUFFERS), {label}, {n(Nomination.objects.using(alias).count())} đề nghị:")
+        for sql in queries:
+            if "LIMIT" not in sql and "COUNT" not in sql:
+                continue
+            with connections[alias].cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                lines = [row[0] for row in cursor.fetchall()]
+            print("   · " + sql[:150].replace("\n", " ") + "…")
+            for line in lines:
+                if any(word in line for word in keep):
+                    print("       " + line.strip()[:150])
+
+
+def list_pages(show_plans):
+    pages = {}
+    for label, username, path in (("trang “Đề nghị khen thưởng” (văn phòng)", OFFICE, "/de-nghi/"),
+                                  ("trang “Đề nghị khen thưởng” (trưởng đơn vị)", UNIT_HEAD, "/de-nghi/"),
+                                  ("Django admin changelist", OFFICE, "/quan-tri/nominations/nomination/")):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        pages[label] = page_queries(client, path)
+    for alias in ("default", BIG):  # the users have the same ids in both databases
+        for queries in pages.values():
+            run_sql(alias, queries)  # warm the caches of both
+    times = {(alias, label): [] for alias in ("default", BIG) for label in pages}
+    for _ in range(REPEAT):
+        for alias in ("default", BIG):
+            for label, queries in pages.items():
+                times[(alias, label)].append(run_sql(alias, queries))
+    sizes = {alias: Nomination.objects.using(alias).count() for alias in ("default", BIG)}
+    print(f"\n2. Thời gian SQL của trang đầu danh sách (trung vị của {REPEAT}, xen kẽ hai cỡ và các trang):")
+    for label, queries in pages.items():
+        small, big = (statistics.median(times[(alias, label)]) for alias in ("default", BIG))
+        print(f"   {label:45} {len(queries):2d} truy vấn: {n(sizes['default'])} đề nghị {ms(small):>7} ms, "
+              f"{n(sizes[BIG])} đề nghị {ms(big):>7} ms")
+    ours, unit, admin = ((statistics.median(times[(BIG, label)]) / statistics.median(times[("default", label)])) for label in pages)
+    print(f"   ratio list sql 100k/10k = {ours:.2f} (target ≤ 1.5)")
+    print(f"   ratio unit head's list sql 100k/10k = {unit:.2f}")
+    print(f"   ratio admin changelist sql 100k/10k = {admin:.2f} (for comparison)")
+    if show_plans:
+        for label in list(pages)[:2]:
+            explain(pages[label], label)
 
 
 def main():
     print(f"Cơ sở dữ liệu: {connection.vendor} ({connection.settings_dict['NAME']})")
     start = time.perf_counter()
-    nomination_round = build()
-    print(f"Dữ liệu: {n(Person.objects.count())} cá nhân, {n(Nomination.objects.count())} đề nghị "
-          f"({time.perf_counter() - start:.1f} s để tạo)")
-
-    related = ("round", "submission__unit", "person", "unit", "title", "form")
-    round_rows = list(Nomination.objects.filter(round=nomination_round).select_related(*related))
-
-    def check_round():
-        evaluate(round_rows, stage=STAGE_AUDIT)
-
-    queries, seconds = measure(check_round, repeat=3)
-    violations = sum(len(v) for v in evaluate(round_rows, stage=STAGE_AUDIT))
-    print(f"\n1. Kiểm tra quy định cả đợt ({n(len(round_rows))} đề nghị, mọi quy định): {queries} truy vấn, {seconds * 1000:.0f} ms; "
-          f"{n(violations)} vi phạm")
-
-    person = Person.objects.filter(unit__short_code="P0", is_leadership=True).order_by("pk").first()
-    candidate = Nomination(round=nomination_round, submission=UnitSubmission.objects.get(round=nomination_round, unit=person.unit),
-                           person=person, title=EmulationTitle.objects.get(code="CSTDCS"), state="draft")
-    queries, seconds = measure(lambda: evaluate([candidate], stage=STAGE_ENTRY))
-    print(f"2. Kiểm tra một đề nghị mới trong đợt {n(len(round_rows))} đề nghị: {queries} truy vấn, {seconds * 1000:.1f} ms")
-
-    client = Client()
-    client.force_login(User.objects.get(username="bench"))
-    ours = measure(lambda: client.get("/de-nghi/"))
-    admin = measure(lambda: client.get("/quan-tri/nominations/nomination/"))
-    total = Nomination.objects.count()
-    print(f"\n3. Danh sách {n(total)} đề nghị (trang đầu):")
-    print(f"   trang “Đề nghị khen thưởng”:  {ours[0]:3d} truy vấn, {ours[1] * 1000:7.1f} ms")
-    print(f"   Django admin changelist:      {admin[0]:3d} truy vấn, {admin[1] * 1000:7.1f} ms")
-    print(f"   tỷ lệ thời gian (trang / admin): {ours[1] / admin[1]:.2f}".replace(".", ","))
+    for alias, rounds_per_year in SIZES.items():
+        migrate(alias)
+        build(alias, rounds_per_year)
+    print(f"Dữ liệu: {n(Person.objects.count())} cá nhân; {n(Nomination.objects.count())} và "
+          f"{n(Nomination.objects.using(BIG).count())} đề nghị ({time.perf_counter() - start:.1f} s để tạo hoặc mở)\n")
+    rule_check()
+    list_pages("--explain" in sys.argv)
 
 
 if __name__ == "__main__":

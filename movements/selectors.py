@@ -266,10 +266,10 @@ def registered_titles(years, *, person_ids=(), unit_ids=()):
     registered = set()
     if person_ids:
         for year, person_id, title_id in RegistrationEntry.objects.filter(
-                registration__in=approved, person_id__in=person_ids).values_list("registration__window__year", "person_id", "title_id"):
+                registration__in=approved, person_id__any=person_ids).values_list("registration__window__year", "person_id", "title_id"):
             registered.add((year, "person", person_id, title_id))
     if unit_ids:
-        for year, unit_id, title_id in approved.filter(unit_id__in=unit_ids, unit_title__isnull=False).values_list(
+        for year, unit_id, title_id in approved.filter(unit_id__any=unit_ids, unit_title__isnull=False).values_list(
                 "window__year", "unit_id", "unit_title_id"):
             registered.add((year, "unit", unit_id, title_id))
     return registered

@@ -251,7 +251,7 @@ class InitiativeForm(NFCFormMixin, forms.Form):
 class NominationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm theo tên"), method="filter_q")
     round = django_filters.ModelChoiceFilter(label=_("Đợt"), queryset=NominationRound.objects.all(), empty_label=_("Tất cả các đợt"))
-    unit = django_filters.ModelChoiceFilter(label=_("Đơn vị đề nghị"), queryset=Unit.objects.none(), field_name="submission__unit",
+    unit = django_filters.ModelChoiceFilter(label=_("Đơn vị đề nghị"), queryset=Unit.objects.none(), method="filter_unit",
                                             empty_label=_("Tất cả đơn vị"))
     state = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=NominationState.choices, empty_label=_("Tất cả"))
     award = django_filters.ChoiceFilter(label=_("Danh hiệu / Hình thức"), choices=(), method="filter_award", empty_label=_("Tất cả"))
@@ -269,6 +269,10 @@ class NominationFilter(django_filters.FilterSet):
 
     def filter_flagged(self, queryset, name, value):
         return queryset.exclude(facts_flag="") if value == "co" else queryset
+
+    def filter_unit(self, queryset, name, value):
+        # the proposing unit, and its copy that picks the list's index (``Nomination.list_unit``)
+        return queryset.filter(submission__unit=value, list_unit=value.pk)
 
     def filter_q(self, queryset, name, value):
         folded = fold(value)

@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 
 from .exports import background_threshold, build_export, export_response
 from .hooks import agency
@@ -25,8 +26,80 @@ def apply_service_errors(form, exc):
         form.add_error(None, exc.messages)
 
 
-def paginate(request, qs, size=None):
-    return Paginator(qs, size or settings.TDKT_PAGE_SIZE).get_page(request.GET.get("page"))
+#: A bounded list counts its rows up to this many (``BoundedPaginator``).
+LIST_COUNT_LIMIT = 5000
+#: No page past this row offset (a number typed in the address).
+MAX_OFFSET = 10_000_000
+
+
+class BoundedPage(Page):
+    """A page of a :class:`BoundedPaginator`; past the count limit, whether a next page exists is known from the page
+    read with one row more."""
+
+    def __init__(self, object_list, number, paginator, *, more=None):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self):
+        return super().has_next() if self.more is None else self.more
+
+
+class BoundedPaginator(Paginator):
+    """A paginator whose count stops at ``limit`` + 1 rows (``SELECT COUNT(*) FROM (… LIMIT limit + 1)``, without the
+    list's order), so that the count costs the same however long the table grows.
+
+    Up to ``limit`` rows it is Django's paginator (``exact``). Past it the page says “more than ``limit``”, shows its
+    number without a total (``num_pages`` is ``None``) and reads one row more than it shows to know whether a next
+    page exists; a page number past the end gives the first page."""
+
+    def __init__(self, object_list, per_page, *, limit=None, **kwargs):
+        self.limit = LIST_COUNT_LIMIT if limit is None else limit
+        super().__init__(object_list, per_page, **kwargs)
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    @property
+    def exact(self):
+        return self.count <= self.limit
+
+    @cached_property
+    def num_pages(self):
+        return super().num_pages if self.exact else None
+
+    def validate_number(self, number):
+        if self.exact:
+            return super().validate_number(number)
+        return self._validate_number(number, MAX_OFFSET // self.per_page)
+
+    def get_page(self, number):
+        if self.exact:
+            return super().get_page(number)
+        try:
+            number = self.validate_number(number)
+        except InvalidPage:
+            number = 1
+        page = self.page(number)
+        return page if page.object_list or number == 1 else self.page(1)
+
+    def page(self, number):
+        if self.exact:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom: bottom + self.per_page + 1])
+        return BoundedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def _get_page(self, *args, **kwargs):
+        return BoundedPage(*args, **kwargs)
+
+
+def paginate(request, qs, size=None, *, bounded=False):
+    """The page ``?page=`` of ``qs``. ``bounded``: count at most ``LIST_COUNT_LIMIT`` rows (:class:`BoundedPaginator`),
+    for lists whose table grows without end."""
+    paginator = (BoundedPaginator if bounded else Paginator)(qs, size or settings.TDKT_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def export_view(request, key, fmt, *, params=None):

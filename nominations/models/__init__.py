@@ -14,6 +14,7 @@ from ..rules_engine.rule import Rule
 from .awards import AwardMixin, AwardRecord, BaseSalary, BonusCoefficient, Initiative
 from .imports import ImportJob
 from .rounds import (
+    LIST_ORDER,
     Nomination,
     NominationRound,
     RuleOverride,
@@ -28,5 +29,5 @@ __all__ = [
     "AwardKind", "CommendationForm", "EmulationTitle", "Rule",
     "AwardMixin", "AwardRecord", "BaseSalary", "BonusCoefficient", "Initiative",
     "ImportJob", "Nomination", "NominationRound", "RuleOverride", "SubmissionDocument", "UnitSubmission",
-    "sent_documents", "sent_nominations", "submission_document_path",
+    "sent_documents", "sent_nominations", "submission_document_path", "LIST_ORDER",
 ]

@@ -63,11 +63,13 @@ def evaluate(pending, *, stage, rules=None, today=None, preview=False, whole_lis
         return result
     batch = Batch(pending, stage=stage, rules=load_rules() if rules is None else rules, today=today, preview=preview,
                   whole_list=whole_list)
+    refs = [batch.ref(n) for n in pending]
     for rule in batch.rules:
         validator = VALIDATORS.get(rule.code)
         if validator is None or stage not in validator.stages:
             continue
-        idx = [i for i, n in enumerate(pending) if rule.applies_on(batch.ref(n))]
+        in_force = {date for date in set(refs) if rule.applies_on(date)}
+        idx = [i for i, date in enumerate(refs) if date in in_force]
         if not idx:
             continue
         for i, found in validator.func(rule, batch, idx):

@@ -2,20 +2,70 @@
 with an aggregate query (positions around the reference dates, discipline records, award names), so the
 number of queries does not grow with the number of nominations."""
 
+import datetime
 from collections import defaultdict
+from operator import itemgetter
+from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 
 from movements.api import DisciplineKind, DisciplineRecord, PositionAssignment
 
 from ..catalogues import CommendationForm, EmulationTitle
 from ..enums import NominationState
+from ..models.awards import AwardRecord
 from .rule import Rule
 
 
 def _covers(start, end, date):
     return start <= date and (end is None or date <= end)
+
+
+class Position(NamedTuple):
+    """A position held (``movements`` PositionAssignment), with the names the messages print."""
+
+    person_id: int
+    unit_id: int | None
+    is_leadership: bool
+    is_head: bool
+    start_date: datetime.date
+    end_date: datetime.date | None
+    person_name: str
+    unit_name: str | None
+
+
+DISCIPLINES = frozenset(DisciplineKind.disciplines())
+#: How far back R4 reads the history (the longest run of consecutive years a title asks for, and one more).
+HISTORY_YEARS = 6
+NOMINATION_FIELDS = ("person_id", "unit_id", "title_id", "form_id", "title__code", "form__code", "state", "round_id", "round__year",
+                     "round__kind", "round__name", "submission__unit_id", "submission__unit__name")
+AWARD_FIELDS = ("person_id", "unit_id", "year", "kind", "title_id", "form_id", "title__code", "form__code", "title__counts_as_merit",
+                "form__counts_as_merit", "decision_number", "nomination_id")
+
+
+def of_subjects(row, persons, units):
+    """The row (a nomination or an award record, as a dict) is of one of ``persons`` or ``units``."""
+    return row["person_id"] in persons or row["unit_id"] in units
+
+
+class Facts(NamedTuple):
+    """What the validators read of a pending nomination."""
+
+    ref: datetime.date
+    year: int
+    proposing_unit: object
+    subject_key: tuple
+    award_key: tuple
+    award_code: str
+
+
+def _facts_of(n):
+    nomination_round = n.round
+    award = n.title if n.title_id else n.form
+    return Facts(nomination_round.reference_date, nomination_round.year, n.submission.unit,
+                 ("p", n.person_id) if n.person_id else ("u", n.unit_id), ("t", n.title_id) if n.title_id else ("f", n.form_id),
+                 award.code if award else "")
 
 
 class Batch:
@@ -33,32 +83,33 @@ class Batch:
         self.today = today or timezone.localdate()
         self.pending_pks = [n.pk for n in self.items if n.pk]
         self._cache = {}
+        self._facts_by_id = {}
 
-    # -- plain attributes of a pending nomination (objects already attached: no query)
-    @staticmethod
-    def ref(n):
-        return n.round.reference_date
+    # -- plain attributes of a pending nomination (objects already attached: no query), read once per nomination:
+    #    reads through related objects were the main cost of checking a long list
+    def _facts(self, n):
+        facts = self._facts_by_id.get(id(n))  # the items stay alive with the batch: their ids are theirs
+        if facts is None:
+            facts = self._facts_by_id[id(n)] = _facts_of(n)
+        return facts
 
-    @staticmethod
-    def year(n):
-        return n.round.year
+    def ref(self, n):
+        return self._facts(n).ref
 
-    @staticmethod
-    def proposing_unit(n):
-        return n.submission.unit
+    def year(self, n):
+        return self._facts(n).year
 
-    @staticmethod
-    def subject_key(n):
-        return ("p", n.person_id) if n.person_id else ("u", n.unit_id)
+    def proposing_unit(self, n):
+        return self._facts(n).proposing_unit
 
-    @staticmethod
-    def award_key(n):
-        return ("t", n.title_id) if n.title_id else ("f", n.form_id)
+    def subject_key(self, n):
+        return self._facts(n).subject_key
 
-    @staticmethod
-    def award_code(n):
-        award = n.title if n.title_id else n.form
-        return award.code if award else ""
+    def award_key(self, n):
+        return self._facts(n).award_key
+
+    def award_code(self, n):
+        return self._facts(n).award_code
 
     def _once(self, key, loader):
         if key not in self._cache:
@@ -70,8 +121,11 @@ class Batch:
 
         The table is reached through the class of the nominations given: the engine sits below the module that
         defines the model (whose validation calls the engine), so it never imports it."""
-        nomination_model = type(self.items[0])
-        return nomination_model._default_manager.filter(state__in=NominationState.counted()).exclude(pk__in=self.pending_pks)
+        if "existing" not in self._cache:  # built once (the list of pending ids is long), cloned by each use
+            nomination_model = type(self.items[0])
+            self._cache["existing"] = nomination_model._default_manager.filter(state__in=NominationState.counted()).exclude(
+                pk__any=self.pending_pks)
+        return self._cache["existing"].all()
 
     def sent_existing(self):
         """What the units have sent that counts (not drafts, not refused), outside the batch."""
@@ -91,24 +145,28 @@ class Batch:
             if not persons and not units:
                 return []
             dates = [self.ref(n) for n in self.items]
-            return list(
-                PositionAssignment.objects.filter(Q(person_id__in=persons) | Q(unit_id__in=units))
-                .filter(start_date__lte=max(dates)).filter(Q(end_date__isnull=True) | Q(end_date__gte=min(dates)))
-                .select_related("person", "unit")
-            )
+            # plain tuples, in the model's order (a unit's head is the first one found)
+            return [Position._make(row) for row in
+                    PositionAssignment.objects.filter(Q(person_id__any=persons) | Q(unit_id__any=units))
+                    .filter(start_date__lte=max(dates)).filter(Q(end_date__isnull=True) | Q(end_date__gte=min(dates)))
+                    .values_list(*Position._fields[:-2], "person__full_name", "unit__name")]
         return self._once("positions", load)
 
     def _positions_by(self, attr):
-        def load():
-            grouped = defaultdict(list)
+        key = "positions_by_" + attr
+        if key not in self._cache:
+            grouped = self._cache[key] = defaultdict(list)
             for a in self.positions():
                 grouped[getattr(a, attr)].append(a)
-            return grouped
-        return self._once(f"positions_by_{attr}", load)
+        return self._cache[key]
 
     def is_leader(self, n):
-        ref = self.ref(n)
-        return any(a.is_leadership and _covers(a.start_date, a.end_date, ref) for a in self._positions_by("person_id")[n.person_id])
+        key = (n.person_id, self.ref(n))
+        leaders = self._cache.setdefault("leaders", {})  # R1 asks once per scope (unit, agency)
+        if key not in leaders:
+            leaders[key] = any(a.is_leadership and _covers(a.start_date, a.end_date, key[1])
+                               for a in self._positions_by("person_id")[key[0]])
+        return leaders[key]
 
     def head_of(self, unit_id, date):
         for a in self._positions_by("unit_id")[unit_id]:
@@ -128,7 +186,7 @@ class Batch:
             persons = {n.person_id for n in self.items if n.person_id}
             units = {n.unit_id for n in self.items if n.unit_id}
             grouped = defaultdict(list)
-            for d in DisciplineRecord.objects.filter(Q(person_id__in=persons) | Q(unit_id__in=units)).order_by("start_date"):
+            for d in DisciplineRecord.objects.filter(Q(person_id__any=persons) | Q(unit_id__any=units)).order_by("start_date"):
                 grouped[("p", d.person_id) if d.person_id else ("u", d.unit_id)].append(d)
             return grouped
         return self._once("disciplines", load)
@@ -137,14 +195,54 @@ class Batch:
         """After a discipline, achievements count only from its end: years up to the end's year are out."""
         ref = self.ref(n)
         ends = [d.end_date for d in self.disciplines()[self.subject_key(n)]
-                if d.kind in DisciplineKind.disciplines() and d.end_date and d.end_date < ref]
+                if d.kind in DISCIPLINES and d.end_date and d.end_date < ref]
         return max(ends) if ends else None
+
+    # -- the subjects' history, shared by the rules that read it (R1's pairs, R4, R5): one query each
+    def subjects(self):
+        """``(persons, units)`` whose history the rules read: the pending subjects and the members of the pending units
+        at their reference dates (R4 counts the members' results)."""
+        def load():
+            persons = {n.person_id for n in self.items if n.person_id}
+            units = {n.unit_id for n in self.items if n.unit_id}
+            for n in self.items:
+                if n.unit_id:
+                    persons.update(self.members(n.unit_id, self.ref(n)))
+            return persons, units
+        return self._once("subjects", load)
+
+    def years(self):
+        return self._once("years", lambda: sorted({self.year(n) for n in self.items}))
+
+    def subject_nominations(self):
+        """The nominations that count (``existing()``) of the subjects in the pending years, every kind of round, in the
+        model's order (R5 names the first one found), as dicts; each rule keeps the rows of its own subjects, years and
+        kinds."""
+        def load():
+            persons, units = self.subjects()
+            return list(self.existing().filter(Q(person_id__any=persons) | Q(unit_id__any=units), round__year__any=self.years())
+                        .values(*NOMINATION_FIELDS))
+        return self._once("subject_nominations", load)
+
+    def subject_awards(self, *, since):
+        """The award records of the subjects from ``since`` to the last pending year, newest first (R5 names the first
+        decision found), as dicts; each rule keeps the rows of its own subjects and years. Read once for the earliest
+        year asked (R4, checked before R5, asks for the years its criteria go back to), again only if a later rule asks
+        for earlier years."""
+        loaded = self._cache.get("subject_awards")
+        if loaded is None or loaded[0] > since:
+            persons, units = self.subjects()
+            rows = list(AwardRecord.objects.filter(Q(person_id__any=persons) | Q(unit_id__any=units), year__gte=since,
+                                                   year__lte=self.years()[-1]).order_by("-year", "id").values(*AWARD_FIELDS))
+            loaded = self._cache["subject_awards"] = (since, rows)
+        return loaded[1]
 
     def award_names(self):
         def load():
-            names = dict(EmulationTitle.objects.values_list("code", "name"))
-            names.update(CommendationForm.objects.values_list("code", "name"))
-            return names
+            # one query for both catalogues; a form's name wins over a title's of the same code, as it always has
+            titles = EmulationTitle.objects.order_by().annotate(catalogue=Value(0)).values_list("catalogue", "code", "name")
+            forms = CommendationForm.objects.order_by().annotate(catalogue=Value(1)).values_list("catalogue", "code", "name")
+            return {code: name for _catalogue, code, name in sorted(titles.union(forms, all=True).order_by(), key=itemgetter(0))}
         return self._once("award_names", load)
 
 

@@ -1,11 +1,10 @@
 """R5: one achievement, one award (no second nomination of the same subject and award in the year, nor of
 what was already awarded; a person proposed by two units is a warning)."""
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ..enums import AwardType, RuleSeverity
-from ..models.awards import AwardRecord
+from .batch import of_subjects
 from .registry import STAGE_AUDIT, STAGE_ENTRY, STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, register, violation
 
 
@@ -20,15 +19,14 @@ def one_achievement(rule, batch, idx):
     persons = {n.person_id for _i, n in items if n.person_id}
     units = {n.unit_id for _i, n in items if n.unit_id}
     years = {batch.year(n) for _i, n in items}
-    who = Q(person_id__in=persons) | Q(unit_id__in=units)
 
     def key(subject, award, year, kind, round_id):
         return subject, award, year, kind, round_id if kind == AwardType.AD_HOC else None
 
     taken = {}
-    for row in batch.existing().filter(who, round__year__in=years).values(
-            "person_id", "unit_id", "title_id", "form_id", "round_id", "round__year", "round__kind", "round__name",
-            "submission__unit_id", "submission__unit__name"):
+    for row in batch.subject_nominations():  # in the model's order: the first nomination found is the one named
+        if row["round__year"] not in years or not of_subjects(row, persons, units):
+            continue
         subject = ("p", row["person_id"]) if row["person_id"] else ("u", row["unit_id"])
         award = ("t", row["title_id"]) if row["title_id"] else ("f", row["form_id"])
         taken.setdefault(key(subject, award, row["round__year"], row["round__kind"], row["round_id"]),
@@ -37,13 +35,16 @@ def one_achievement(rule, batch, idx):
             taken.setdefault(("unit", row["person_id"], row["round__year"]), []).append(
                 (row["submission__unit_id"], row["submission__unit__name"]))
     # the award records the batch's own decisions created are that same achievement, not a second one
-    for row in AwardRecord.objects.filter(who, year__in=years).exclude(nomination_id__in=batch.pending_pks).values(
-            "person_id", "unit_id", "title_id", "form_id", "year", "kind", "decision_number"):
+    pending = set(batch.pending_pks)
+    for row in batch.subject_awards(since=min(years)):  # newest first, then in the order they were recorded
+        if row["year"] not in years or row["nomination_id"] in pending or not of_subjects(row, persons, units):
+            continue
         subject = ("p", row["person_id"]) if row["person_id"] else ("u", row["unit_id"])
         award = ("t", row["title_id"]) if row["title_id"] else ("f", row["form_id"])
         text = (_("đã được khen thưởng (Quyết định số %(number)s)") % {"number": row["decision_number"]}
                 if row["decision_number"] else _("đã được khen thưởng"))
         taken.setdefault(key(subject, award, row["year"], row["kind"], None), text)
+    in_this_list = _("đã có trong danh sách này")
     out = []
     for i, n in items:
         year = batch.year(n)
@@ -53,7 +54,7 @@ def one_achievement(rule, batch, idx):
             out.append((i, violation(rule, _("%(subject)s %(what)s “%(award)s” năm %(year)s: một thành tích chỉ khen thưởng một lần")
                                       % {"subject": n.subject, "what": taken[k], "award": award, "year": year})))
         else:
-            taken[k] = _("đã có trong danh sách này")
+            taken[k] = in_this_list
         if n.person_id:
             unit = batch.proposing_unit(n)
             others = taken.setdefault(("unit", n.person_id, year), [])

@@ -1,7 +1,7 @@
 """R4 (prerequisites of each title or form: ratings, earlier awards, initiatives, members' results) with
 R7 (ad hoc and thematic awards do not count), over the subjects' history loaded once."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.db.models import Q
@@ -10,12 +10,15 @@ from django.utils.translation import gettext as _
 from movements.api import PerformanceRating, Rating
 
 from ..enums import AwardType
-from ..models.awards import AwardRecord, Initiative
+from ..models.awards import Initiative
+from .batch import HISTORY_YEARS, of_subjects
 from .registry import STAGE_AUDIT, STAGE_ENTRY, STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, fmt_date, fmt_pct, fmt_share, register, violation
+
+RATINGS = frozenset(Rating.values)  # the enums' ``values`` are rebuilt on each read: read once
 
 
 def _rating_label(value):
-    return Rating(value).label if value in Rating.values else value
+    return Rating(value).label if value in RATINGS else value
 
 
 class _History:
@@ -31,30 +34,35 @@ class _History:
             if n.unit_id:
                 self.members[(n.unit_id, batch.ref(n))] = batch.members(n.unit_id, batch.ref(n))
                 persons.update(self.members[(n.unit_id, batch.ref(n))])
-        who = Q(person_id__in=persons) | Q(unit_id__in=units)
+        who = Q(person_id__any=persons) | Q(unit_id__any=units)
         self.ratings = {}
-        for person_id, unit_id, year, rating in PerformanceRating.objects.filter(who, year__gte=lo, year__lte=hi).values_list(
+        for person_id, unit_id, year, rating in PerformanceRating.objects.filter(who, year__gte=lo, year__lte=hi).order_by().values_list(
                 "person_id", "unit_id", "year", "rating"):
             self.ratings[(("p", person_id) if person_id else ("u", unit_id), year)] = rating
         self.awards = defaultdict(set)  # (subject, code) → years
-        for person_id, unit_id, year, kind, tcode, fcode, tmerit, fmerit in AwardRecord.objects.filter(
-                who, year__gte=lo, year__lte=hi).values_list("person_id", "unit_id", "year", "kind", "title__code", "form__code",
-                                                             "title__counts_as_merit", "form__counts_as_merit"):
-            if kind in excluded_kinds or not (tmerit if tcode else fmerit):
+        for row in batch.subject_awards(since=lo):
+            if not (lo <= row["year"] <= hi and of_subjects(row, persons, units)):
                 continue
-            self.awards[(("p", person_id) if person_id else ("u", unit_id), tcode or fcode)].add(year)
+            tcode, fcode = row["title__code"], row["form__code"]
+            if row["kind"] in excluded_kinds or not (row["title__counts_as_merit"] if tcode else row["form__counts_as_merit"]):
+                continue
+            self.awards[(("p", row["person_id"]) if row["person_id"] else ("u", row["unit_id"]), tcode or fcode)].add(row["year"])
         # Nominations of the same year count as "this year's" title (LĐTT proposed with CSTĐCS, members' LĐTT…).
         self.concurrent = defaultdict(set)
         years = {batch.year(n) for n in items}
         kinds = [k for k in AwardType.values if k not in excluded_kinds]
-        for person_id, unit_id, year, tcode, fcode in batch.existing().filter(who, round__year__in=years, round__kind__in=kinds).values_list(
-                "person_id", "unit_id", "round__year", "title__code", "form__code"):
-            self.concurrent[(("p", person_id) if person_id else ("u", unit_id), tcode or fcode)].add(year)
+        for row in batch.subject_nominations():
+            if row["round__year"] in years and row["round__kind"] in kinds and of_subjects(row, persons, units):
+                subject = ("p", row["person_id"]) if row["person_id"] else ("u", row["unit_id"])
+                self.concurrent[(subject, row["title__code"] or row["form__code"])].add(row["round__year"])
+        self.pending_count = Counter()  # (subject, award code, year) → pending nominations
         for n in batch.items:
+            subject, code, year = batch.subject_key(n), batch.award_code(n), batch.year(n)
+            self.pending_count[(subject, code, year)] += 1
             if n.round.kind in kinds:
-                self.concurrent[(batch.subject_key(n), batch.award_code(n))].add(batch.year(n))
+                self.concurrent[(subject, code)].add(year)
         self.initiatives = defaultdict(list)
-        for person_id, year, scope in Initiative.objects.filter(person_id__in=persons, year__gte=lo, year__lte=hi).values_list(
+        for person_id, year, scope in Initiative.objects.filter(person_id__any=persons, year__gte=lo, year__lte=hi).order_by().values_list(
                 "person_id", "year", "scope"):
             self.initiatives[("p", person_id)].append((year, scope))
 
@@ -68,16 +76,23 @@ class _History:
         return False
 
     def _only_self(self, subject, code, year, item):
-        others = [n for n in self.batch.items if n is not item and self.batch.subject_key(n) == subject
-                  and self.batch.award_code(n) == code and self.batch.year(n) == year]
-        return not others
+        """No other pending nomination of ``subject`` for ``code`` in ``year`` than ``item`` (which has that subject and code)."""
+        others = self.pending_count[(subject, code, year)] - (1 if self.batch.year(item) == year else 0)
+        return others == 0
 
     def rating(self, subject, year):
         return self.ratings.get((subject, year))
 
 
+def _years_back(crit):
+    """How many years before a nomination's year its criteria read: a run of consecutive years ending this year or the
+    year before (and the year before that, named when missing); none for this year's rating and awards."""
+    options = crit.get("consecutive_any") or []
+    return max(option["years"] for option in options) + 1 if options else 0
+
+
 def _rank(value):
-    return Rating.rank(value) if value in Rating.values else 0
+    return Rating.rank(value) if value in RATINGS else 0
 
 
 def _missing_years(got, size, year, cut):
@@ -232,7 +247,9 @@ def prerequisites(rule, batch, idx):
     r7 = batch.rule_params("R7", batch.ref(targets[0][1])) or {}
     excluded = r7.get("excluded_kinds", [])
     years = [batch.year(n) for _i, n, _c in targets]
-    hist = _History(batch, [n for _i, n, _c in targets], excluded, (min(years) - 6, max(years)))
+    # the history goes back as far as a criterion reads, and never more than HISTORY_YEARS before the first year
+    since = max(min(years) - HISTORY_YEARS, min(batch.year(n) - _years_back(crit) for _i, n, crit in targets))
+    hist = _History(batch, [n for _i, n, _c in targets], excluded, (since, max(years)))
     names = batch.award_names()
     out = []
     for i, n, crit in targets:

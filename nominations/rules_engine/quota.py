@@ -25,6 +25,10 @@ from .registry import (
     violation,
 )
 
+AWARD_TYPES = tuple(AwardType.values)  # the enums' ``values`` are rebuilt on each read: read once, used per nomination
+COUNTED = frozenset(NominationState.counted())
+DRAFT = NominationState.DRAFT.value
+
 
 def _leader_at_reference():
     ref = OuterRef("round__reference_date")
@@ -35,12 +39,20 @@ def _leader_at_reference():
 def _period_filter(params, n):
     if params.get("period", "year") == "round":
         return {"round_id": n.round_id} if n.round_id else {"round": n.round}, ("round", n.round_id or id(n.round))
-    kinds = params.get("round_kinds") or AwardType.values
+    kinds = params.get("round_kinds") or AWARD_TYPES
     return {"round__year": n.round.year, "round__kind__in": kinds}, ("year", n.round.year)
 
 
+def _in_period_row(params, period, value, row):
+    """A nomination already saved (a row of ``Batch.subject_nominations``) is in the period ``(period, value)`` of
+    :func:`_period_filter`."""
+    if period == "round":
+        return row["round_id"] == value
+    return row["round__year"] == value and row["round__kind"] in (params.get("round_kinds") or AWARD_TYPES)
+
+
 def _in_period(params, n):
-    return params.get("period", "year") == "round" or n.round.kind in (params.get("round_kinds") or AwardType.values)
+    return params.get("period", "year") == "round" or n.round.kind in (params.get("round_kinds") or AWARD_TYPES)
 
 
 def _excess(new_flags, db_total, db_leaders, share):
@@ -48,10 +60,10 @@ def _excess(new_flags, db_total, db_leaders, share):
     total = db_total + len(new_flags)
     leaders = db_leaders + sum(1 for flag in new_flags.values() if flag)
     allowed = floor_share(share, total)
-    flagged = []
+    flagged = set()
     if leaders > allowed:
         new_leaders = [p for p, flag in new_flags.items() if flag]
-        flagged = new_leaders[-(leaders - allowed):]
+        flagged = set(new_leaders[-(leaders - allowed):])
     return total, leaders, allowed, flagged
 
 
@@ -66,9 +78,9 @@ def _r1_mode(batch, n):
     written is not judged (a list may be typed in any order); shown to its unit (the form's live check, the lists) it
     is *projected*: what sending the unit's list now would give, as an advisory warning. Drafts arriving as a whole
     list (an Excel import) are projected and judged at once. A refused nomination does not count."""
-    if n.state not in NominationState.counted():
+    if n.state not in COUNTED:
         return None
-    if batch.stage not in (STAGE_ENTRY, STAGE_AUDIT) or n.state != NominationState.DRAFT:
+    if batch.stage not in (STAGE_ENTRY, STAGE_AUDIT) or n.state != DRAFT:
         return JUDGE
     if batch.stage == STAGE_ENTRY and batch.whole_list:
         return PROJECT_JUDGED
@@ -108,23 +120,31 @@ def leadership_share(rule, batch, idx):
     scopes = p.get("scopes", ["unit", "all"])
     sent = NominationState.sent()
     groups = defaultdict(list)
+    period_of = {}  # a round's (filter, key), None when its kind is outside the period: read once per round
     for i in idx:
         n = batch.items[i]
+        if not n.person_id:
+            continue
         mode = _r1_mode(batch, n)
-        if n.person_id and mode and _in_period(p, n):
-            flt, key = _period_filter(p, n)
+        if not mode:
+            continue
+        round_key = n.round_id or id(n.round)
+        if round_key not in period_of:
+            period_of[round_key] = _period_filter(p, n) if _in_period(p, n) else None
+        if period_of[round_key] is not None:
+            flt, key = period_of[round_key]
             groups[key].append((i, n, flt, mode))
     out = []
     for (period, value), members in groups.items():
         flt = members[0][2]
         base = batch.existing().filter(person__isnull=False, **flt)
         persons = {n.person_id for _i, n, _f, _m in members}
-        sent_pairs, all_pairs = set(), set()
-        for person_id, unit_id, state in base.filter(person_id__in=persons).values_list(
-                "person_id", "submission__unit_id", "state").distinct():
-            all_pairs.add((person_id, unit_id))
-            if state in sent:
-                sent_pairs.add((person_id, unit_id))
+        sent_pairs, all_pairs = set(), set()  # (person, proposing unit) already in the period: all, and those sent
+        for row in batch.subject_nominations():
+            if row["person_id"] in persons and _in_period_row(p, period, value, row):
+                all_pairs.add((row["person_id"], row["submission__unit_id"]))
+                if row["state"] in sent:
+                    sent_pairs.add((row["person_id"], row["submission__unit_id"]))
         leader = _leader_at_reference()
         is_sent = Q(state__in=sent)
         label_period = _("năm %(year)s") % {"year": value} if period == "year" else _("đợt “%(round)s”") % {"round": members[0][1].round}
@@ -132,6 +152,10 @@ def leadership_share(rule, batch, idx):
         projected = [(i, n) for i, n, _f, mode in members if mode in (PROJECT, PROJECT_JUDGED)]
         advisory = {i for i, _n, _f, mode in members if mode == PROJECT}
         projected_units = {batch.proposing_unit(n).pk for _i, n in projected}
+        judged_by_unit, projected_by_unit = defaultdict(list), defaultdict(list)  # in the list's order
+        for rows, by_unit in ((judged, judged_by_unit), (projected, projected_by_unit)):
+            for i, n in rows:
+                by_unit[batch.proposing_unit(n).pk].append((i, n))
         if "unit" in scopes:
             per_unit = {row["submission__unit_id"]: row for row in base.values("submission__unit_id").annotate(
                 total=Count("person_id", distinct=True, filter=is_sent), leaders=Count("person_id", distinct=True, filter=leader & is_sent),
@@ -139,13 +163,13 @@ def leadership_share(rule, batch, idx):
             units = {batch.proposing_unit(n).pk: batch.proposing_unit(n) for _i, n in judged + projected}
             for unit_id, unit in units.items():
                 db = per_unit.get(unit_id, {"total": 0, "leaders": 0, "total_all": 0, "leaders_all": 0})
-                mine = [(i, n) for i, n in judged if batch.proposing_unit(n).pk == unit_id]
+                mine = judged_by_unit[unit_id]
                 new = _new_persons(mine, {p_ for p_, u in sent_pairs if u == unit_id}, batch)
                 total, leaders, allowed, flagged = _excess(new, db["total"], db["leaders"], share)
                 out += [(i, _r1_message(rule, unit.name, label_period, (total, leaders, allowed), share, advisory=False))
                         for i, n in mine if n.person_id in flagged]
                 if unit_id in projected_units:
-                    drafts = [(i, n) for i, n in projected if batch.proposing_unit(n).pk == unit_id]
+                    drafts = projected_by_unit[unit_id]
                     new = _new_persons(mine + drafts, {p_ for p_, u in all_pairs if u == unit_id}, batch)
                     total, leaders, allowed, flagged = _excess(new, db["total_all"], db["leaders_all"], share)
                     out += [(i, _r1_message(rule, unit.name, label_period, (total, leaders, allowed), share, advisory=i in advisory))
@@ -165,7 +189,7 @@ def leadership_share(rule, batch, idx):
                     total=Count("person_id", distinct=True), leaders=Count("person_id", distinct=True, filter=leader))}
                 for unit_id in projected_units:
                     db = extra.get(unit_id, {"total": 0, "leaders": 0})
-                    drafts = [(i, n) for i, n in projected if batch.proposing_unit(n).pk == unit_id]
+                    drafts = projected_by_unit[unit_id]
                     new = _new_persons(judged + drafts, known | {p_ for p_, u in all_pairs if u == unit_id}, batch)
                     total, leaders, allowed, flagged = _excess(new, agg["total"] + db["total"], agg["leaders"] + db["leaders"], share)
                     out += [(i, _r1_message(rule, _("Toàn cơ quan"), label_period, (total, leaders, allowed), share,
@@ -183,7 +207,7 @@ def collective_and_head(rule, batch, idx):
     đầu); để trống là mọi danh hiệu, hình thức."""
     p = rule.parameters
     by_round = p.get("period", "year") == "round"
-    kinds = p.get("round_kinds") or AwardType.values
+    kinds = p.get("round_kinds") or AWARD_TYPES
     covered = set(p.get("awards") or [])
     pairs = []  # (i, side, head assignment)
     for i in idx:
@@ -205,10 +229,10 @@ def collective_and_head(rule, batch, idx):
     heads = {a.person_id for _i, _s, a in pairs}
     units = {a.unit_id for _i, _s, a in pairs}
     years = {batch.year(batch.items[i]) for i, _s, _a in pairs}
-    rows = batch.existing().filter(round__year__in=years, round__kind__in=kinds).filter(Q(person_id__in=heads) | Q(unit_id__in=units))
+    rows = batch.existing().filter(round__year__any=years, round__kind__in=kinds).filter(Q(person_id__any=heads) | Q(unit_id__any=units))
     if covered:
         rows = rows.filter(Q(title__code__in=covered) | Q(form__code__in=covered))
-    rows = rows.values_list("person_id", "unit_id", "round__year", "round_id")
+    rows = rows.order_by().values_list("person_id", "unit_id", "round__year", "round_id")
     taken_person, taken_unit = set(), set()
     for person_id, unit_id, year, round_id in rows:
         if person_id:
@@ -224,11 +248,11 @@ def collective_and_head(rule, batch, idx):
         if side == "unit" and ((a.person_id, k) in taken_person or (a.person_id, k) in seen_person):
             out.append((i, violation(rule, _("%(name)s, người đứng đầu %(unit)s, đã được đề nghị khen thưởng trong %(period)s: "
                                               "không đề nghị đồng thời tập thể và người đứng đầu tập thể đó")
-                                      % {"name": a.person.full_name, "unit": a.unit.name, "period": period})))
+                                      % {"name": a.person_name, "unit": a.unit_name, "period": period})))
         if side == "person" and ((a.unit_id, k) in taken_unit or (a.unit_id, k) in seen_unit):
             out.append((i, violation(rule, _("Tập thể %(unit)s đã được đề nghị khen thưởng trong %(period)s: không đề nghị đồng thời "
                                               "người đứng đầu %(name)s")
-                                      % {"unit": a.unit.name, "period": period, "name": a.person.full_name})))
+                                      % {"unit": a.unit_name, "period": period, "name": a.person_name})))
         if n.unit_id:
             seen_unit.add((n.unit_id, k))
         else:

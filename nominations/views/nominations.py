@@ -23,7 +23,6 @@ from ..forms import (
     award_value,
 )
 from ..models import AwardRecord, Nomination, UnitSubmission
-from ..selectors import PERSONS_FIRST
 from ..workflows import NOMINATION_WORKFLOW, REASON_STATES
 from .common import export, nomination_or_404, round_and_unit
 
@@ -34,9 +33,10 @@ def nomination_list(request):
     show_flags = selectors.sees_flags(user)
     nomination_filter = NominationFilter(request.GET or None, queryset=selectors.nominations_visible_to(user),
                                          units=selectors.units_for_submission(user), show_flags=show_flags)
-    qs = nomination_filter.qs.order_by("-round__year", "-round_id", "submission__unit__sort_order", PERSONS_FIRST, "id")
+    page = paginate(request, selectors.nomination_list_ids(user, nomination_filter.qs), bounded=True)
+    page.object_list = selectors.nominations_in_order(user, list(page.object_list))  # a page of ids, then its rows
     template = "nominations/nomination_list.html#results" if request.htmx else "nominations/nomination_list.html"
-    return render(request, template, {"filter": nomination_filter, "page": paginate(request, qs),
+    return render(request, template, {"filter": nomination_filter, "page": page,
                                       "query": request.GET.urlencode(), "show_flags": show_flags})
 
 

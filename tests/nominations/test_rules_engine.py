@@ -1,6 +1,7 @@
 """Every rule with its edges, evaluated by the engine on pending nominations."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -9,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from movements import services as org
 from movements.models import CampaignDocument, PerformanceRating, PositionAssignment
 from nominations.enums import AwardType, NominationState
-from nominations.models import Rule
+from nominations.models import Nomination, Rule
 from nominations.rules_engine import (
     STAGE_AUDIT,
     STAGE_ENTRY,
@@ -565,3 +566,41 @@ def test_positions_are_loaded_once_for_the_batch(sub_a):
                         and "EXISTS" not in q["sql"]]
     assert len(position_queries) == 1
     assert PositionAssignment.objects.count() == 3
+
+
+def _saved_round(submission, n):
+    """A round's saved list: ``n`` persons (two leaders) and a collective, sent."""
+    people = staff(submission.unit, n) + staff(submission.unit, 2, leader=True)
+    nominate_sent(submission, people)
+    nominate_sent(submission, people[:2], code="CSTDCS")
+    NominationFactory(submission=submission, person=None, unit=submission.unit, title=title("TTLDTT"), state="submitted")
+    return list(Nomination.objects.filter(submission=submission).select_related("round", "submission__unit", "person", "unit",
+                                                                                "title", "form"))
+
+
+def test_the_whole_round_check_reads_the_same_queries_at_any_size(sub_a, sub_b, django_assert_max_num_queries):
+    small, big = _saved_round(sub_a, 3), _saved_round(sub_b, 60)
+    with CaptureQueriesContext(connection) as ctx:
+        evaluate(small, stage=STAGE_AUDIT)
+    assert len(ctx.captured_queries) == 11
+    with django_assert_max_num_queries(11):
+        found = evaluate(big, stage=STAGE_AUDIT)
+    assert len(found) == len(big) == 65
+    # the subjects' nominations and award records are read once for R1, R4 and R5, and no DISTINCT carries an ordering
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert sum(s.startswith('SELECT "nominations_awardrecord"') for s in sql) == 1
+    assert sum(s.startswith('SELECT "nominations_nomination"."person_id"') for s in sql) == 1
+    assert not [s for s in sql if "DISTINCT" in s.split(" FROM ")[0] and "ORDER BY" in s]
+
+
+@pytest.mark.postgresql
+def test_on_postgresql_the_id_lists_are_one_array_each(sub_a, is_postgresql):
+    if not is_postgresql:
+        pytest.skip("Cần PostgreSQL: trên SQLite danh sách id vẫn là IN (…) (chạy với DATABASE_URL=postgres://…).")
+    rows = _saved_round(sub_a, 40)
+    with CaptureQueriesContext(connection) as ctx:
+        evaluate(rows, stage=STAGE_AUDIT)
+    longest = max(len(items.split(",")) for s in (q["sql"] for q in ctx.captured_queries)
+                  for items in re.findall(r" IN \(([^()]*)\)", s))
+    assert longest < 12  # state and kind lists only; the 40-odd ids go as = ANY('{…}')
+    assert sum(" = ANY('{" in q["sql"] for q in ctx.captured_queries) >= 8

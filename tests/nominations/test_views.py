@@ -20,6 +20,7 @@ from tests.factories.nominations import (
     NominationFactory,
     RoundFactory,
     SubmissionFactory,
+    form,
     staff,
     title,
 )
@@ -286,6 +287,54 @@ def test_list_pages_do_not_grow_with_rows(client, office_user, sub_a):
         NominationFactory(submission=other, person=p, state="submitted")
     assert [_list_queries(client, url) for url in urls] == before
     assert AwardRecord.objects.count() == 15
+
+
+def _nominate_mixed(submission, n):
+    """``n`` persons and a collective, some with a commendation form: every kind of row the list page shows."""
+    for p in staff(submission.unit, n):
+        NominationFactory(submission=submission, person=p, state="submitted")
+    NominationFactory(submission=submission, person=None, unit=submission.unit, title=None, form=form("GIAY_KHEN"),
+                      state="submitted")
+
+
+@pytest.mark.parametrize("role", ["office", "unit"])
+def test_the_nomination_list_reads_a_fixed_number_of_queries_whatever_its_length(client, office_user, head_a, sub_a, role,
+                                                                                  django_assert_max_num_queries):
+    client.force_login(office_user if role == "office" else head_a)
+    other = SubmissionFactory(round=sub_a.round, unit=UnitFactory())
+    _nominate_mixed(sub_a, 2)
+    _nominate_mixed(other, 2)
+    url = reverse("nominations:nomination_list")
+    filtered_url = url + f"?round={sub_a.round_id}&state=submitted&page=2"
+    small, small_filtered = _list_queries(client, url), _list_queries(client, filtered_url)  # one page each
+    for submission in (sub_a, other):
+        _nominate_mixed(submission, 30)
+    with django_assert_max_num_queries(small):
+        first = client.get(url)
+    with django_assert_max_num_queries(small):
+        second = client.get(url + "?page=2")
+    with django_assert_max_num_queries(small_filtered):  # + the chosen round, read by the filter's form
+        filtered = client.get(filtered_url)
+    assert small_filtered == small + 1
+    expected = 34 * 2 if role == "office" else 34
+    assert f"{expected} đề nghị" in text(first)
+    assert "Trang 2/" in text(second) and "Trang 2/" in text(filtered)
+    assert len(re.findall(r'href="/de-nghi/\d+/"', text(first))) == 25
+
+
+def test_a_list_longer_than_the_count_limit_says_more_than_and_pages_on(client, office_user, sub_a, monkeypatch):
+    monkeypatch.setattr("tdkt.shortcuts.LIST_COUNT_LIMIT", 30)
+    _nominate_mixed(sub_a, 40)
+    client.force_login(office_user)
+    url = reverse("nominations:nomination_list")
+    first = text(client.get(url))
+    assert "Hơn 30 đề nghị: lọc theo đợt, đơn vị, trạng thái… để thu hẹp danh sách" in first
+    assert "Trang 1<" in first and "Trang 1/" not in first
+    assert "?page=2" in first
+    last = text(client.get(url + "?page=2"))
+    assert len(re.findall(r'href="/de-nghi/\d+/"', last)) == 16
+    assert "?page=3" not in last and "?page=1" in last
+    assert "1 đề nghị" in text(client.get(url + "?subject=unit"))  # under the limit the count is exact
 
 
 # ---------------------------------------------------------------- bonus, files, deletions, pending imports
