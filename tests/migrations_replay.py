@@ -31,7 +31,6 @@ def main():
     # Imported after django.setup(): these modules need the app registry.
     from django.db import connection, transaction
     from django.db.migrations.executor import MigrationExecutor
-    from django.db.migrations.state import ProjectState
 
     from tdkt.backup import _canonical, table_digests
 
