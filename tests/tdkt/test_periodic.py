@@ -9,6 +9,8 @@ from django_tasks_db.models import DBTaskResult
 
 from tdkt import periodic
 from tdkt.models import PeriodicJob, WorkerHeartbeat
+from tdkt.roles import Role
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.integration
 
@@ -134,3 +136,16 @@ def test_the_worker_command_schedules_the_tick_and_runs_it(settings, tmp_path):
     assert waiting.run_after == beat_at + periodic.TICK
     assert set(PeriodicJob.objects.values_list("name", "last_ok")) == {
         ("nominations.prune_import_stashes", True), ("tdkt.prune_exports", True), ("tdkt.prune_task_results", True)}
+
+
+@pytest.mark.django_db
+def test_operators_read_the_runs_and_the_heartbeat_in_the_admin(client, registry):
+    periodic.periodic("x.job", every=HOUR)(lambda now: "3 files")
+    periodic.tick(now=NOW, worker_id="worker-7")
+    client.force_login(UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True))
+    page = client.get("/quan-tri/tdkt/periodicjob/").content.decode()
+    assert "x.job" in page and "3 files" in page
+    assert "worker-7" in client.get("/quan-tri/tdkt/workerheartbeat/").content.decode()
+    assert client.get("/quan-tri/tdkt/periodicjob/add/").status_code == 403
+    job = PeriodicJob.objects.get(name="x.job")
+    assert client.post(f"/quan-tri/tdkt/periodicjob/{job.pk}/delete/", {"post": "yes"}).status_code == 403
