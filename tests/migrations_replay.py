@@ -32,7 +32,7 @@ def main():
     from django.db import connection, transaction
     from django.db.migrations.executor import MigrationExecutor
 
-    from tdkt.backup import _canonical, table_digests
+    from tdkt.backup import canonical, table_digests
 
     def tables():
         with connection.cursor() as cursor:
@@ -62,7 +62,7 @@ def main():
         return value
 
     def lines(columns, rows):
-        return sorted(json.dumps([_canonical(v) for v in row], ensure_ascii=False) for row in rows)
+        return sorted(json.dumps([canonical(v) for v in row], ensure_ascii=False) for row in rows)
 
     def refill(table, snapshot):
         """Put the demo rows back into a table that exists again (its current columns only); returns the columns."""

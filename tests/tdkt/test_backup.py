@@ -11,7 +11,7 @@ import pytest
 from django.apps import apps
 
 from tdkt import backup
-from tdkt.backup import BackupError, database_facts, open_database, restore_backup
+from tdkt.backup import BackupError, create, database_facts, open_database, restore_backup
 from tests.demo_site import MEDIA_FILES, PENDING_IMPORT, file_digests, new_site
 
 pytestmark = [pytest.mark.integration]
@@ -97,7 +97,7 @@ def test_a_tampered_media_file_is_refused_and_nothing_is_restored(archive, targe
     assert result.returncode == 1
     assert (f"CommandError: Tệp {name} trong bản sao lưu không khớp SHA-256 ghi trong manifest: bản sao lưu đã bị sửa hoặc hỏng, "
             f"không khôi phục (checksum mismatch: tampered or damaged archive).") in result.stderr
-    assert backup._database_is_empty(target.settings_dict) and not target.media.exists()
+    assert backup.database_is_empty(target.settings_dict) and not target.media.exists()
 
 
 def test_a_tampered_database_dump_is_refused(demo_site, archive, target, tmp_path):
@@ -108,7 +108,7 @@ def test_a_tampered_database_dump_is_refused(demo_site, archive, target, tmp_pat
 
     with pytest.raises(BackupError, match=f"Tệp {dump} trong bản sao lưu không khớp SHA-256"):
         restore_backup(rewrite(archive, tmp_path / "t.tar", flip), settings_dict=target.settings_dict, media_root=target.media)
-    assert backup._database_is_empty(target.settings_dict)
+    assert backup.database_is_empty(target.settings_dict)
 
 
 def _edit_manifest(archive, destination, edit):
@@ -129,7 +129,7 @@ def test_a_manifest_whose_counts_differ_from_the_dump_is_refused_after_loading_a
     tampered = _edit_manifest(archive, tmp_path / "t.tar", edit)
     with pytest.raises(BackupError, match=r"Dữ liệu đã nạp khác manifest ở 1 bảng, ví dụ movements_person \(row count or checksum"):
         restore_backup(tampered, settings_dict=target.settings_dict, media_root=target.media)
-    assert backup._database_is_empty(target.settings_dict) and not any(target.media.rglob("*.pdf"))
+    assert backup.database_is_empty(target.settings_dict) and not any(target.media.rglob("*.pdf"))
 
 
 def test_a_backup_of_a_newer_version_is_refused(archive, target, tmp_path):
@@ -140,7 +140,7 @@ def test_a_backup_of_a_newer_version_is_refused(archive, target, tmp_path):
     with pytest.raises(BackupError, match=r"Bản sao lưu có 1 migration mà mã đang cài không có, ví dụ nominations.0099_from_the_future: "
                                           r"nó được tạo bởi phiên bản 9.0.0 mới hơn"):
         restore_backup(_edit_manifest(archive, tmp_path / "t.tar", edit), settings_dict=target.settings_dict, media_root=target.media)
-    assert backup._database_is_empty(target.settings_dict)
+    assert backup.database_is_empty(target.settings_dict)
 
 
 def test_an_older_backup_restores_and_asks_for_migrate(archive):
@@ -201,7 +201,7 @@ def test_the_archive_is_readable_by_operators_only(archive):
 def test_pg_dump_older_than_the_server_is_refused(demo_site, monkeypatch, tmp_path, unblocked):
     if demo_site.vendor != "postgresql":
         pytest.skip("Cần PostgreSQL (chạy với DATABASE_URL=postgres://…).")
-    monkeypatch.setattr(backup, "_pg_tool", lambda name: (name, "pg_dump (PostgreSQL) 9.6.24"))
+    monkeypatch.setattr(create, "pg_tool", lambda name: (name, "pg_dump (PostgreSQL) 9.6.24"))
     with open_database(demo_site.settings_dict) as connection:
         with pytest.raises(BackupError, match=r"pg_dump \(PostgreSQL\) 9.6.24 không sao lưu được máy chủ PostgreSQL 1\d"):
-            backup._dump_postgresql(connection, demo_site.settings_dict, tmp_path / "dump")
+            create._dump_postgresql(connection, demo_site.settings_dict, tmp_path / "dump")
