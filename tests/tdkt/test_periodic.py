@@ -1,9 +1,12 @@
 """Periodic jobs of the task worker: registry, due jobs with a fixed clock, claims, the self-scheduling tick."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -149,3 +152,58 @@ def test_operators_read_the_runs_and_the_heartbeat_in_the_admin(client, registry
     assert client.get("/quan-tri/tdkt/periodicjob/add/").status_code == 403
     job = PeriodicJob.objects.get(name="x.job")
     assert client.post(f"/quan-tri/tdkt/periodicjob/{job.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def _together(*functions):
+    """Run the functions in threads released at the same moment; each thread closes its database connection."""
+    barrier = threading.Barrier(len(functions))
+    errors = []
+
+    def run(function):
+        try:
+            barrier.wait()
+            function()
+        except Exception as exc:  # reported by the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(function,)) for function in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_starting_together_queue_one_tick(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("Cần PostgreSQL: SQLite tuần tự hoá mọi ghi nên không kiểm chứng được khoá (chạy với DATABASE_URL=postgres://…).")
+    waiting = periodic._waiting_ticks
+
+    def slow_waiting_ticks():  # widen the window between "is a tick waiting?" and queuing one
+        time.sleep(0.3)
+        return waiting()
+
+    monkeypatch.setattr(periodic, "_waiting_ticks", slow_waiting_ticks)
+    _together(lambda: periodic.ensure_scheduled(now=NOW), lambda: periodic.ensure_scheduled(now=NOW))
+    assert ticks().filter(status=TaskResultStatus.READY).count() == 1
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_ticking_together_run_a_due_job_once(registry):
+    if connection.vendor != "postgresql":
+        pytest.skip("Cần PostgreSQL: SQLite tuần tự hoá mọi ghi nên không kiểm chứng được khoá (chạy với DATABASE_URL=postgres://…).")
+    calls = []
+
+    @periodic.periodic("x.slow", every=HOUR)
+    def slow(now):
+        calls.append(now)
+        time.sleep(0.3)
+
+    _together(lambda: periodic.run_due_jobs(now=NOW), lambda: periodic.run_due_jobs(now=NOW))
+    assert calls == [NOW]
+    assert PeriodicJob.objects.get(name="x.slow").runs == 1
