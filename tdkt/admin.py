@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, User
+from .models import AuditEvent, PeriodicJob, User, WorkerHeartbeat
 from .services import user_groups_changed, user_password_changed, user_save
 
 
@@ -53,3 +53,26 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the task worker only (tdkt/periodic.py): operators read it here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PeriodicJob)
+class PeriodicJobAdmin(ReadOnlyAdmin):
+    list_display = ["name", "last_started_at", "last_finished_at", "last_ok", "last_duration_ms", "runs", "last_message"]
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ["beat_at", "worker_id"]

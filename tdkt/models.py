@@ -130,3 +130,49 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return self.filename or str(self.pk)
+
+
+class PeriodicJob(models.Model):
+    """The last run of one periodic job of the task worker (``tdkt/periodic.py``); one row per job name.
+
+    A run claims its row (``last_started_at``) in a short locked transaction before it starts, so two
+    workers never run the same job in the same interval.
+    """
+
+    name = models.CharField(_("tên công việc"), max_length=100, unique=True)
+    last_started_at = models.DateTimeField(_("lần chạy gần nhất"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    last_ok = models.BooleanField(_("thành công"), null=True)
+    last_message = models.TextField(_("kết quả"), blank=True)
+    last_duration_ms = models.PositiveIntegerField(_("thời gian (ms)"), null=True, blank=True)
+    runs = models.PositiveIntegerField(_("số lần chạy"), default=0)
+
+    class Meta:
+        verbose_name = _("công việc định kỳ")
+        verbose_name_plural = _("công việc định kỳ")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """The task worker's heartbeat: one row (``pk=1``), written by every run of the periodic task.
+
+    ``/healthz`` reads it. Its row lock also serialises the scheduling of the periodic task, so two
+    workers never queue it twice.
+    """
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+    beat_at = models.DateTimeField(_("lần gần nhất"), null=True, blank=True)
+    worker_id = models.CharField(_("tiến trình"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("nhịp của tiến trình tác vụ nền")
+        verbose_name_plural = _("nhịp của tiến trình tác vụ nền")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="worker_heartbeat_singleton")]
+
+    def __str__(self):
+        return f"{self.beat_at or '-'}"

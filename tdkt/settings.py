@@ -9,6 +9,7 @@ hosts; every security setting then follows from DEBUG being off, so that
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,14 +39,18 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "axes",
-    "django_tasks_db",
     "tdkt",
     "movements",
     "nominations",
     "councils",
+    # After tdkt: tdkt's ``db_worker`` (the package's worker, which first makes sure the periodic task is
+    # scheduled: tdkt/periodic.py) takes precedence over the package's command of the same name.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the one log line per request cover everything below (tdkt/logs.py).
+    "tdkt.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -154,6 +159,13 @@ STORAGES = {
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest uploaded document (tdkt/uploads.py). nginx's client_max_body_size (deploy/nginx/tdkt.conf)
+# must let a request carrying one such file through: change both together.
+TDKT_UPLOAD_MAX_BYTES = env.int("TDKT_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Behind nginx: permission-checked downloads are answered with an empty response and this header's path
+# (``X-Accel-Redirect: <prefix><stored name>``); nginx serves the file from an ``internal`` location
+# (deploy/nginx/tdkt.conf). Empty: Django streams the file itself (development, tests).
+TDKT_ACCEL_REDIRECT_PREFIX = env.str("TDKT_ACCEL_REDIRECT_PREFIX", default="")
 
 # EMAIL_URL (e.g. smtp+tls://user:pass@mail.example.vn:587) becomes Django 6.1's MAILERS.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -193,6 +205,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 
 if not DEBUG:
+    # A load balancer probes /healthz over plain HTTP: answer it rather than redirect it.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
@@ -201,14 +215,37 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
 
+# Logs go to stdout, one line per record: "text" (readable) or "json" (one object per line, for a log
+# collector). Every record carries the request id (tdkt/logs.py); one line per request and per task.
+TDKT_LOG_FORMAT = env.str("TDKT_LOG_FORMAT", default="text")
+if TDKT_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"TDKT_LOG_FORMAT must be 'text' or 'json', not {TDKT_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "tdkt.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"()": "tdkt.logs.TextFormatter"},
+        "json": {"()": "tdkt.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "json" if TDKT_LOG_FORMAT == "json" else "text",
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        # Django's own handlers are dropped: its records reach the one console handler through the root.
+        "django": {"handlers": [], "level": "INFO"},
+        # The per-request line (tdkt.request) replaces the development server's own access line.
+        "django.server": {"handlers": [], "level": "WARNING"},
+        # Likewise the per-task line (tdkt.task) replaces Django's start/finish lines; a failure keeps its traceback.
+        "django.tasks": {"handlers": [], "level": "WARNING"},
     },
 }
 
@@ -225,3 +262,16 @@ TDKT_EXPORT_BACKGROUND_ROWS = {"xlsx": env.int("TDKT_EXPORT_BACKGROUND_ROWS_XLSX
 # A PDF is laid out this many rows at a time, each chunk written to a temporary file and merged: the
 # layout of a chunk (≈ 0.26 MB a row) is all WeasyPrint holds, whatever the length of the document.
 TDKT_PDF_CHUNK_ROWS = env.int("TDKT_PDF_CHUNK_ROWS", default=500)
+
+# Operations (deploy/README.md).
+# /healthz answers "not ok" when the task worker's heartbeat (written every minute by the periodic task,
+# tdkt/periodic.py) is older than this.
+TDKT_WORKER_STALE_SECONDS = env.int("TDKT_WORKER_STALE_SECONDS", default=300)
+# Retention, applied by the periodic task: background export files (and their jobs) after this many days,
+# Excel imports uploaded but never confirmed after this many hours, finished task results after this many
+# days. The audit trail and uploaded or issued documents are never pruned.
+TDKT_EXPORT_RETENTION_DAYS = env.int("TDKT_EXPORT_RETENTION_DAYS", default=7)
+TDKT_IMPORT_STASH_HOURS = env.int("TDKT_IMPORT_STASH_HOURS", default=24)
+TDKT_TASK_RESULT_RETENTION_DAYS = env.int("TDKT_TASK_RESULT_RETENTION_DAYS", default=7)
+# Where ``manage.py backup`` writes its archive when no --output is given.
+TDKT_BACKUP_DIR = env.path("TDKT_BACKUP_DIR", default=VAR_DIR / "backups")

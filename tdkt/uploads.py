@@ -6,17 +6,21 @@ its first bytes match the extension and a DOCX/XLSX archive holds a Word/Excel d
 import (:func:`validate_xlsx`) is an ``.xlsx`` within ``TDKT_IMPORT_MAX_BYTES``.
 
 Files live under MEDIA_ROOT (outside the web root) with random names and are served only by
-permission-checked views through :func:`file_response`, never under a public URL.
+permission-checked views through :func:`file_response`, never under a public URL. Behind nginx
+(``TDKT_ACCEL_REDIRECT_PREFIX`` set) the view checks permissions and answers an empty response with an
+``X-Accel-Redirect`` header; nginx then sends the file from an ``internal`` location (deploy/nginx/tdkt.conf).
 """
 
 import mimetypes
 import os
 import uuid
 import zipfile
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 ZIP = b"PK\x03\x04"
@@ -130,15 +134,32 @@ def original_name(upload):
 
 
 def file_response(field_file, download_name):
-    """Stream a stored file as an attachment (permission checks are the caller's job)."""
+    """Send a stored file as an attachment (permission checks are the caller's job): streamed by Django, or
+    handed to nginx with ``X-Accel-Redirect`` when ``TDKT_ACCEL_REDIRECT_PREFIX`` is set."""
     if not field_file:
         raise Http404
+    ext = os.path.splitext(field_file.name)[1].lower()
+    known = DOCUMENT_TYPES.get(ext)
+    content_type = (known[0] if known else None) or mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    filename = download_name or os.path.basename(field_file.name)
+    prefix = getattr(settings, "TDKT_ACCEL_REDIRECT_PREFIX", "")
+    if prefix:
+        if not field_file.storage.exists(field_file.name):
+            raise Http404
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel_redirect_path(prefix, field_file.name)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
     try:
         handle = field_file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    ext = os.path.splitext(field_file.name)[1].lower()
-    known = DOCUMENT_TYPES.get(ext)
-    content_type = (known[0] if known else None) or mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    return FileResponse(handle, as_attachment=True, filename=download_name or os.path.basename(field_file.name),
-                        content_type=content_type)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
+def accel_redirect_path(prefix, name):
+    """``/<prefix>/<stored name>``, percent-encoded; a stored name never climbs out of MEDIA_ROOT."""
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        raise Http404
+    return "/" + prefix.strip("/") + "/" + quote("/".join(parts), safe="/")

@@ -1,12 +1,20 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
+from . import health
 from .audit import audit_rows
 from .hooks import agency, home_context
 from .models import ExportJob
+from .uploads import file_response
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -40,7 +48,18 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    """The request id is shown so that staff can quote it; the same id is on the error's log lines."""
+    return render(request, "500.html", {"request_id": getattr(request, "request_id", "")}, status=500)
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """For a load balancer or a monitor: "ok" (200) or "not ok" (503), nothing else; no login."""
+    failed = health.failures()
+    if failed:
+        logger.warning("health check failed: %s", ", ".join(failed))
+    return HttpResponse("not ok" if failed else "ok", status=503 if failed else 200, content_type="text/plain; charset=utf-8")
 
 
 @login_required
@@ -54,4 +73,4 @@ def export_job(request, pk):
 @login_required
 def export_job_download(request, pk):
     job = get_object_or_404(ExportJob, pk=pk, user=request.user, status=ExportJob.Status.DONE)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    return file_response(job.file, job.filename)

@@ -1,6 +1,7 @@
 import pytest
 from django.db import connection
 
+from tests.demo_site import demo_site  # noqa: F401  (session fixture: the demo in its own database, for ops tests)
 from tests.factories import PersonFactory, UnitFactory, UnitUserFactory, UserFactory
 
 
