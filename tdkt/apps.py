@@ -8,11 +8,8 @@ class TdktConfig(AppConfig):
     verbose_name = "Hệ thống TĐKT"
 
     def ready(self):
-<<<<<<< HEAD
         register_lookups()  # ``field__any`` (tdkt.db), before any query is built
-=======
         # Imported here: ready() is the documented place to connect signal receivers.
         from .logs import connect_task_signals
 
         connect_task_signals()
->>>>>>> s14-ops
