@@ -17,7 +17,8 @@ library and the export), ours and the baseline alternating, and the median is pr
   2. PDF, one round's list (1,000 and 3,000 rows): ``tdkt.exports.render_pdf`` (ND 30 header, widths
      measured on the content, chunks merged) against WeasyPrint rendering a minimal HTML table of the
      same query's rows (same font and size, A4 landscape, header row repeated): time, pages, peak RSS;
-  3. PDF, the round of 10,000 rows: our peak RSS (WeasyPrint on one 10,000-row table needs ≈ 3 GB).
+  3. the same at 3,000 rows;
+  4. PDF, the round of 10,000 rows: our peak RSS (WeasyPrint on one 10,000-row table needs ≈ 3 GB).
 Medians of ``--repeat`` runs (default 5) for XLSX and PDF 1,000, of ``--slow-repeat`` (default 3) for
 PDF 3,000 and 10,000.
 """
@@ -263,7 +264,7 @@ def main():
     for rows, repeat in ((1_000, args.repeat), (3_000, args.slow_repeat)):
         r = compare("pdf", rows, repeat)
         ours, bare = r["ours"], r["bare"]
-        print(f"\n2. PDF {n(rows)} dòng (trung vị {repeat} lần):")
+        print(f"\n{2 if rows == 1_000 else 3}. PDF {n(rows)} dòng (trung vị {repeat} lần):")
         print(f"   WeasyPrint, bảng HTML trần:   {bare['seconds']:6.2f} s, {bare['pages']:4.0f} trang, RSS đỉnh {bare['rss_mb']:5.0f} MB")
         print(f"   tdkt.exports.render_pdf:      {ours['seconds']:6.2f} s, {ours['pages']:4.0f} trang, RSS đỉnh {ours['rss_mb']:5.0f} MB")
         if rows == 1_000:
@@ -272,7 +273,7 @@ def main():
         print(f"rss pdf {rows} ours = {ours['rss_mb']:.0f} MB, weasyprint = {bare['rss_mb']:.0f} MB")
 
     ours = compare("pdf", 10_000, args.slow_repeat, sides=("ours",))["ours"]
-    print(f"\n3. PDF {n(10_000)} dòng (trung vị {args.slow_repeat} lần): {ours['seconds']:.1f} s, {ours['pages']:.0f} trang")
+    print(f"\n4. PDF {n(10_000)} dòng (trung vị {args.slow_repeat} lần): {ours['seconds']:.1f} s, {ours['pages']:.0f} trang")
     print(f"rss pdf 10000 = {ours['rss_mb']:.0f} MB (target ≤ 500)")
 
 
