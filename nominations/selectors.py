@@ -60,13 +60,13 @@ def nomination_list_ids(user, nominations):
 
 
 def nominations_in_order(user, ids):
-    """The nominations of ``ids`` (a page of the list) in that order, with what the list shows of them: the round and
-    the proposing unit joined, the subject and the award read by id (a join of eight tables costs more to plan than to
-    run, and hash joins over whole tables grow with them): at most five small queries, whatever the table's size."""
-    by_id = (nominations_visible_to(user).select_related(None).select_related("round", "submission__unit").order_by()
-             .prefetch_related(*(Prefetch(name, queryset=model.objects.order_by())
-                                 for name, model in (("person", Person), ("unit", Unit), ("title", EmulationTitle),
-                                                     ("form", CommendationForm))))
+    """The nominations of ``ids`` (a page of the list) in that order, with what the list shows of them, each related
+    table read by the ids of the page (a join of eight tables costs more to plan than to run, and its hash joins read
+    whole tables, which grow): at most eight small queries whatever the table's size."""
+    related = (("round", NominationRound), ("submission", UnitSubmission), ("submission__unit", Unit), ("person", Person),
+               ("unit", Unit), ("title", EmulationTitle), ("form", CommendationForm))
+    by_id = (nominations_visible_to(user).select_related(None).order_by()
+             .prefetch_related(*(Prefetch(name, queryset=model.objects.order_by()) for name, model in related))
              .in_bulk(ids))
     return [by_id[pk] for pk in ids if pk in by_id]
 

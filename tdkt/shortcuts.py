@@ -27,7 +27,7 @@ def apply_service_errors(form, exc):
 
 
 #: A bounded list counts its rows up to this many (``BoundedPaginator``).
-LIST_COUNT_LIMIT = 5000
+LIST_COUNT_LIMIT = 1000
 #: No page past this row offset (a number typed in the address).
 MAX_OFFSET = 10_000_000
 

@@ -108,7 +108,7 @@ def test_each_filter_keeps_the_rows_and_the_order(world, users):
 def test_the_rows_of_a_page_come_in_the_order_of_their_ids_with_what_the_list_shows(world, users, django_assert_num_queries):
     office = users["office"]
     page = listed(office)[5:30]
-    with django_assert_num_queries(5):  # the rows with their round and unit; persons, collectives, titles, forms
+    with django_assert_num_queries(8):  # the rows; their rounds, submissions, proposing units, persons, collectives, titles, forms
         rows = selectors.nominations_in_order(office, page)
     assert [n.pk for n in rows] == page
     with django_assert_num_queries(0):
