@@ -5,11 +5,12 @@ from .catalogues import CommendationForm, EmulationTitle, person_titles, unit_ti
 from .enums import AwardType, NominationState, RoundStatus, SubjectKind
 from .models import AwardRecord, Nomination, NominationRound, UnitSubmission
 from .selectors import nominations_visible_to
+from .services import nominations_council_transition
 from .workflows import NOMINATION_WORKFLOW, ROUND_WORKFLOW
 
 __all__ = [
     "CommendationForm", "EmulationTitle", "person_titles", "unit_titles",
     "AwardType", "NominationState", "RoundStatus", "SubjectKind",
     "AwardRecord", "Nomination", "NominationRound", "UnitSubmission",
-    "nominations_visible_to", "NOMINATION_WORKFLOW", "ROUND_WORKFLOW",
+    "nominations_visible_to", "nominations_council_transition", "NOMINATION_WORKFLOW", "ROUND_WORKFLOW",
 ]
