@@ -106,7 +106,8 @@ def fmt_number(value):
 
 def threshold_text(terms):
     """“từ 90% trở lên tổng số thành viên Hội đồng” / “trên 50% số thành viên có mặt”."""
-    base = VotingBase(terms.base).label.lower()
+    label = str(VotingBase(terms.base).label)
+    base = label[:1].lower() + label[1:]
     if terms.comparison == ThresholdComparison.AT_LEAST:
         return _("từ %(t)s%% trở lên so với %(base)s") % {"t": fmt_number(terms.threshold), "base": base}
     return _("trên %(t)s%% so với %(base)s") % {"t": fmt_number(terms.threshold), "base": base}

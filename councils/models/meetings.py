@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nominations.api import Nomination
@@ -62,17 +63,20 @@ class Meeting(models.Model):
                 errors["place"] = [_("Hãy ghi địa điểm họp.")]
         elif self.deadline is None:
             errors["deadline"] = [_("Lấy ý kiến bằng văn bản phải có hạn trả lời.")]
-        elif self.date and self.deadline.date() < self.date:
+        elif self.date and timezone.localtime(self.deadline).date() < self.date:
             errors["deadline"] = [_("Hạn trả lời không được trước ngày gửi lấy ý kiến.")]
+        preparing = self.state in (MeetingState.DRAFT, MeetingState.SCHEDULED)
         for field in ("chair", "secretary"):
             member = getattr(self, field) if getattr(self, f"{field}_id") else None
-            if member is not None and self.council_id and (member.council_id != self.council_id or not member.active):
+            if member is None or not self.council_id:
+                continue
+            if member.council_id != self.council_id or (preparing and not member.active):
                 errors[field] = [_("%(member)s không phải thành viên đang hoạt động của Hội đồng này.") % {"member": member}]
         if self.chair_id and self.chair_id == self.secretary_id:
             errors["secretary"] = [_("Người chủ trì và thư ký phải là hai người khác nhau.")]
         elif self.chair_id and "chair" not in errors and not self.chair.votes:
             errors["chair"] = [_("Người chủ trì phải là thành viên có quyền biểu quyết.")]
-        if self.council_id and self.date and not self.council.covers(self.date):
+        if preparing and self.council_id and self.date and not self.council.covers(self.date):
             errors["date"] = [_("Ngày %(date)s nằm ngoài nhiệm kỳ của Hội đồng.") % {"date": self.date.strftime("%d/%m/%Y")}]
         if errors:
             raise ValidationError(errors)

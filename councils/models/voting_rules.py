@@ -16,6 +16,24 @@ from ..enums import ThresholdComparison, VotingBase, VotingMethod
 from ..tally import Terms, describe, quorum_needed
 
 
+class VotingRuleQuerySet(models.QuerySet):
+    def in_force(self, on):
+        """Rules that apply on ``on``."""
+        return self.filter(active=True, effective_from__lte=on).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+
+    def for_award(self, award, on):
+        """The rule for ``award`` (an emulation title or a commendation form) on ``on``: its own rule, else the default
+        row (no title, no form); ``ValidationError`` when neither exists."""
+        field = "title" if isinstance(award, EmulationTitle) else "form"
+        rules = list(self.in_force(on).filter(Q(**{field: award}) | Q(title__isnull=True, form__isnull=True)))
+        own = [rule for rule in rules if getattr(rule, f"{field}_id") == award.pk]
+        found = (own or rules or [None])[0]
+        if found is None:
+            raise ValidationError(_("Chưa có quy tắc biểu quyết áp dụng cho “%(award)s” vào ngày %(date)s: Văn phòng cần khai báo "
+                                    "quy tắc (hoặc quy tắc chung).") % {"award": award, "date": on.strftime("%d/%m/%Y")})
+        return found
+
+
 class VotingRule(models.Model):
     """How the council votes on one title or form (``title`` and ``form`` empty: every award without a rule of its own).
 
@@ -45,6 +63,8 @@ class VotingRule(models.Model):
     effective_from = models.DateField(_("áp dụng từ"), validators=[validate_date_bounds])
     effective_to = models.DateField(_("đến"), null=True, blank=True, validators=[validate_date_bounds])
     active = models.BooleanField(_("đang áp dụng"), default=True)
+
+    objects = VotingRuleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quy tắc biểu quyết")
