@@ -16,7 +16,9 @@ not recused to answer.
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .enums import AttendanceStatus, Choice, MeetingKind, Outcome, VoteRoundState
 from .models import Attendance, BallotBox, Participation, Recusal
@@ -122,3 +124,21 @@ def seal(vote_round, result, *, present, actor):
     vote_round.full_clean()
     vote_round.save()
     return vote_round
+
+
+def paper_counts(paper, *, rule, eligible):
+    """The counted result of paper ballots (``{"yes", "no", "abstain"}``) as ``(yes, no, abstain)``, checked: whole
+    numbers, not negative, no “không biểu quyết” when the rule has none, and no more ballots than the ``eligible``
+    members (present, not recused; absent with a written opinion when the rule counts them)."""
+    try:
+        counts = tuple(int(str(paper.get(key, 0) if key == "abstain" else paper.get(key)).strip()) for key in ("yes", "no", "abstain"))
+    except (TypeError, ValueError, AttributeError):
+        raise ValidationError(_("Hãy nhập số phiếu đồng ý, không đồng ý và không biểu quyết (số nguyên).")) from None
+    if min(counts) < 0:
+        raise ValidationError(_("Số phiếu không được âm."))
+    if counts[2] and not rule.allows_abstention:
+        raise ValidationError({"abstain": _("Quy tắc biểu quyết “%(rule)s” không có lựa chọn “không biểu quyết”.") % {"rule": rule}})
+    if sum(counts) > eligible:
+        raise ValidationError(_("Tổng số phiếu (%(total)s) nhiều hơn số thành viên được biểu quyết (%(eligible)s: có mặt, không "
+                                "thuộc diện không tham gia xét).") % {"total": sum(counts), "eligible": eligible})
+    return counts

@@ -32,7 +32,7 @@ from tdkt.roles import manages_council
 from tdkt.workflow import Move, Workflow
 
 from . import rules as perms
-from .counting import recused_ids, result_of, roll_of, seal
+from .counting import paper_counts, recused_ids, result_of, roll_of, seal
 from .enums import AttendanceStatus, ItemState, MeetingKind, MeetingState, Outcome, VoteRoundState
 from .models import AgendaItem, Attendance, BallotBox, CouncilMember, Meeting, Recusal, VoteRound, VotingRule
 from .recusal import automatic_recusals
@@ -254,25 +254,12 @@ def _seal_and_record(step, vote_round, result, *, present):
 
 
 def _paper_counts(step):
-    """Paper ballots: the counted result, checked against the members who may vote (present, not recused; absent with
-    a written opinion when the rule counts them)."""
-    paper = step.params.get("paper") or {}
-    try:
-        counts = tuple(int(paper.get(key)) for key in ("yes", "no", "abstain"))
-    except (TypeError, ValueError):
-        raise ValidationError(_("Hãy nhập số phiếu đồng ý, không đồng ý và không biểu quyết (số nguyên).")) from None
-    if min(counts) < 0:
-        raise ValidationError(_("Số phiếu không được âm."))
+    """Paper ballots: the counted result, checked against the members who may vote (``counting.paper_counts``)."""
     rule = step.data["rule"]
-    if counts[2] and not rule.allows_abstention:
-        raise ValidationError({"abstain": _("Quy tắc biểu quyết “%(rule)s” không có lựa chọn “không biểu quyết”.") % {"rule": rule}})
     sync_recusals([step.obj], actor=step.actor)  # the counts are judged against today's recusals (rolled back on refusal)
     roll = step.data.setdefault("roll", roll_of(step.obj.meeting))
     eligible = roll.eligible(rule.terms, recused_ids(step.obj))
-    if sum(counts) > len(eligible):
-        raise ValidationError(_("Tổng số phiếu (%(total)s) nhiều hơn số thành viên được biểu quyết (%(eligible)s: có mặt, không "
-                                "thuộc diện không tham gia xét).") % {"total": sum(counts), "eligible": len(eligible)})
-    step.data["counts"] = counts
+    step.data["counts"] = paper_counts(step.params.get("paper") or {}, rule=rule, eligible=len(eligible))
 
 
 def _record_paper_round(step):

@@ -4,7 +4,7 @@ from it. Anything not named here is private to ``nominations`` and may move."""
 from .catalogues import CommendationForm, EmulationTitle, person_titles, unit_titles
 from .enums import AwardType, NominationState, RoundStatus, SubjectKind
 from .models import AwardRecord, Nomination, NominationRound, UnitSubmission
-from .selectors import nominations_visible_to
+from .selectors import awards_for_subject, documents_visible_to, nominations_visible_to, violations_for
 from .services import nominations_council_transition
 from .workflows import NOMINATION_WORKFLOW, ROUND_WORKFLOW
 
@@ -12,5 +12,5 @@ __all__ = [
     "CommendationForm", "EmulationTitle", "person_titles", "unit_titles",
     "AwardType", "NominationState", "RoundStatus", "SubjectKind",
     "AwardRecord", "Nomination", "NominationRound", "UnitSubmission",
-    "nominations_visible_to", "nominations_council_transition", "NOMINATION_WORKFLOW", "ROUND_WORKFLOW",
+    "awards_for_subject", "documents_visible_to", "nominations_visible_to", "violations_for", "nominations_council_transition", "NOMINATION_WORKFLOW", "ROUND_WORKFLOW",
 ]

@@ -16,6 +16,15 @@ from ..enums import ThresholdComparison, VotingBase, VotingMethod
 from ..tally import Terms, describe, quorum_needed
 
 
+def choose_rule(rules, award):
+    """Of ``rules`` (in force on one date), the one for ``award``: its own rule, else the default row (no title, no
+    form), else ``None``."""
+    field = "title_id" if isinstance(award, EmulationTitle) else "form_id"
+    own = [rule for rule in rules if getattr(rule, field) == award.pk]
+    default = [rule for rule in rules if rule.title_id is None and rule.form_id is None]
+    return (own or default or [None])[0]
+
+
 class VotingRuleQuerySet(models.QuerySet):
     def in_force(self, on):
         """Rules that apply on ``on``."""
@@ -23,15 +32,17 @@ class VotingRuleQuerySet(models.QuerySet):
 
     def for_award(self, award, on):
         """The rule for ``award`` (an emulation title or a commendation form) on ``on``: its own rule, else the default
-        row (no title, no form); ``ValidationError`` when neither exists."""
+        row; ``ValidationError`` when neither exists."""
         field = "title" if isinstance(award, EmulationTitle) else "form"
-        rules = list(self.in_force(on).filter(Q(**{field: award}) | Q(title__isnull=True, form__isnull=True)))
-        own = [rule for rule in rules if getattr(rule, f"{field}_id") == award.pk]
-        found = (own or rules or [None])[0]
+        found = choose_rule(list(self.in_force(on).filter(Q(**{field: award}) | Q(title__isnull=True, form__isnull=True))), award)
         if found is None:
-            raise ValidationError(_("Chưa có quy tắc biểu quyết áp dụng cho “%(award)s” vào ngày %(date)s: Văn phòng cần khai báo "
-                                    "quy tắc (hoặc quy tắc chung).") % {"award": award, "date": on.strftime("%d/%m/%Y")})
+            raise ValidationError(no_rule_message(award, on))
         return found
+
+
+def no_rule_message(award, on):
+    return _("Chưa có quy tắc biểu quyết áp dụng cho “%(award)s” vào ngày %(date)s: Văn phòng cần khai báo quy tắc (hoặc quy "
+             "tắc chung).") % {"award": award, "date": on.strftime("%d/%m/%Y")}
 
 
 class VotingRule(models.Model):
