@@ -8,7 +8,7 @@ items. A secret ballot's running counts are never read here: the turnout is the 
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, When
 from django.utils import timezone
 
 from tdkt.roles import is_active_account
@@ -89,7 +89,7 @@ def agenda(meeting, *, user=None, roll=None):
     recusal, whether they voted and may vote). A constant number of queries (7), whatever the number of items."""
     roll = roll or roll_of(meeting)
     items = list(AgendaItem.objects.filter(meeting=meeting).select_related(*ITEM_RELATED)
-                 .order_by(ExpressionWrapper(Q(state=ItemState.DEFERRED), output_field=BooleanField()).asc(), "position", "pk"))
+                 .order_by(Case(When(state=ItemState.DEFERRED, then=1), default=0), "position", "pk"))
     lookup = rules_by_award(meeting.date)
     rounds, recusals = {}, {}
     for vote_round in VoteRound.objects.filter(item__meeting=meeting).select_related("rule").order_by("item_id", "number"):

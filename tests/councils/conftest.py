@@ -6,7 +6,7 @@ from tests.factories.councils import make_council
 
 @pytest.fixture
 def office(db):
-    return UserFactory(role="office", full_name="Chuyên viên Văn phòng")
+    return UserFactory(role="office", full_name="Chuyên viên Văn phòng", password=None)
 
 
 @pytest.fixture

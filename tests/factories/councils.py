@@ -38,7 +38,7 @@ class CouncilMemberFactory(factory.django.DjangoModelFactory):
         model = CouncilMember
 
     council = factory.SubFactory(CouncilFactory)
-    user = factory.SubFactory(UserFactory, role=Role.COUNCIL)
+    user = factory.SubFactory(UserFactory, role=Role.COUNCIL, password=None)  # no password hashing: tests log in by force
     person = factory.SubFactory(PersonFactory)
     position = CouncilPosition.MEMBER
     votes = True
@@ -80,7 +80,7 @@ def make_council(voting=9, *, secretary_votes=False, unit=None):
                                   position=positions[i] if i < len(positions) else CouncilPosition.MEMBER)
              for i in range(count)]
     secretary = CouncilMemberFactory(council=council, person=PersonFactory(unit=unit), position=CouncilPosition.SECRETARY,
-                                     votes=secretary_votes, user=UserFactory(role=Role.OFFICE))
+                                     votes=secretary_votes, user=UserFactory(role=Role.OFFICE, password=None))
     if secretary_votes:
         seats.append(secretary)
     return council, seats, secretary
