@@ -71,6 +71,12 @@ def ballot(request, pk):
             value = request.POST.get(f"choice_{row.item.pk}", "")
             if value in Choice.values and (value != Choice.ABSTAIN or row.current_round.allows_abstention):
                 chosen.append((row.item, Choice(value)))
+        open_keys = {f"choice_{row.item.pk}" for row in rows}
+        gone = [key for key in request.POST if key.startswith("choice_") and key not in open_keys]
+        if gone:  # voted from another screen, closed, or never open to this member: the ballot as a whole is refused
+            messages.error(request, _("Có nội dung không còn chờ bạn biểu quyết (đã biểu quyết hoặc đã kết thúc): hãy xem lại "
+                                      "phiếu biểu quyết."))
+            return redirect("councils:ballot", pk=meeting.pk)
         if not chosen:
             messages.error(request, _("Chưa chọn ý kiến cho nội dung nào."))
             return redirect("councils:ballot", pk=meeting.pk)
@@ -254,6 +260,10 @@ def written_opinion(request, pk):
     if vote_round is None or item.meeting.state != MeetingState.IN_PROGRESS:
         messages.error(request, _("“%(item)s” không đang biểu quyết.") % {"item": item})
         return redirect(back)
+    if not vote_round.written_opinions_count:
+        messages.error(request, _("Theo quy tắc biểu quyết của nội dung này, ý kiến bằng văn bản của thành viên vắng mặt không "
+                                  "được tính."))
+        return redirect(back)
     members = (CouncilMember.objects.filter(attendances__meeting=item.meeting, attendances__status=AttendanceStatus.ABSENT_WRITTEN,
                                             votes=True)
                .exclude(recusals__item=item).exclude(participations__round=vote_round).select_related("person"))
@@ -270,9 +280,6 @@ def written_opinion(request, pk):
         else:
             return render(request, "councils/written_confirm.html", {
                 "item": item, "member": member, "choice": Choice(choice), "form": form, "back": back})
-    if not vote_round.written_opinions_count:
-        form.add_error(None, _("Theo quy tắc biểu quyết của nội dung này, ý kiến bằng văn bản của thành viên vắng mặt không "
-                               "được tính."))
     return render(request, "councils/form.html", {
         "form": form, "title": _("Ghi ý kiến bằng văn bản: %(item)s") % {"item": item}, "back": back,
         "submit_label": _("Tiếp tục"),

@@ -20,6 +20,9 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from councils.enums import AttendanceStatus, CouncilPosition, ItemState, MeetingKind, MeetingState, Outcome, VoteRoundState
+from councils.models import AgendaItem, Attendance, Council, CouncilMember, Meeting, Recusal, VoteRound, VotingRule
+from councils.tally import TERM_FIELDS
 from movements.enums import UnitKind
 from movements.models import (
     AgencyProfile,
@@ -200,5 +203,76 @@ def build_world():
                    head=head_of("truong_a"), private="Ánh", sent=False)
     b = build_side(pk=B_ID, agency=agency, window=window, label="Trung tâm Ứng dụng", short_code="TTUD",
                    head=head_of("truong_b"), private=B_MARKER, sent=True)
-    return World(office=UserFactory(username="vanphong", role=Role.OFFICE), council=UserFactory(username="hoidong", role=Role.COUNCIL),
-                 a=a, b=b)
+    world = World(office=UserFactory(username="vanphong", role=Role.OFFICE), council=UserFactory(username="hoidong", role=Role.COUNCIL),
+                  a=a, b=b)
+    build_council(world, agency)
+    return world
+
+
+def build_council(world, agency):
+    """The council's work (``councils``), rows written directly in the states the pages show.
+
+    Council A (active) and B (an ended term). Seats: A_ID is the matrix's council account (``hoidong``), B_ID the chair,
+    a third the secretary (the office's account). Meeting A is called, with A's nomination on its agenda; the council
+    account is not on its roll (so it must get 404 there). Meeting B runs: the council account and the chair are present,
+    B's item is being voted on (an open vote, nobody has voted yet) and a second item of B's unit is closed (passed).
+    Recusals by hand: the chair on A's item, the secretary on B's item."""
+    a, b = world.a, world.b
+    council = a.add(Council.objects.create(pk=A_ID, name="Hội đồng Thi đua – Khen thưởng Sở", decision_number="01/QĐ-STN",
+                                           decision_date=datetime.date(YEAR - 1, 1, 2), term_start=datetime.date(YEAR - 1, 1, 2)))
+    b.add(Council.objects.create(pk=B_ID, name="Hội đồng nhiệm kỳ trước", decision_number="09/QĐ-STN", active=False,
+                                 decision_date=datetime.date(YEAR - 6, 1, 2), term_start=datetime.date(YEAR - 6, 1, 2),
+                                 term_end=datetime.date(YEAR - 2, 12, 31)))
+
+    def seat(pk, user, name, position, votes=True, order=10):
+        person = Person.objects.create(full_name=name, name_folded=name.lower(), gender="male", date_of_birth=datetime.date(1970, 1, 1),
+                                       unit=agency, position_title="Lãnh đạo Sở")
+        return CouncilMember.objects.create(pk=pk, council=council, user=user, person=person, position=position, votes=votes,
+                                            sort_order=order)
+
+    member = a.add(seat(A_ID, world.council, "Ủy viên Hội đồng", CouncilPosition.MEMBER, order=20))
+    chair = b.add(seat(B_ID, UserFactory(username="chutich", role=Role.COUNCIL), "Chủ tịch Hội đồng", CouncilPosition.CHAIR, order=10))
+    secretary = seat(None, world.office, "Thư ký Hội đồng", CouncilPosition.SECRETARY, votes=False, order=90)
+
+    ldtt = EmulationTitle.objects.get(code="LDTT")
+    a.add(VotingRule.objects.create(pk=A_ID, name="Lao động tiên tiến", title=ldtt, method="open", base="present", threshold=Decimal("50"),
+                                    comparison="gte", legal_basis="Quy chế của Hội đồng", effective_from=datetime.date(YEAR - 5, 1, 1)))
+    b.add(VotingRule.objects.create(pk=B_ID, name="Bằng khen (quy chế cũ)", form=CommendationForm.objects.get(code="BK_TINH"),
+                                    method="secret", base="all", threshold=Decimal("70"), legal_basis="Quy chế cũ của Hội đồng",
+                                    effective_from=datetime.date(YEAR - 10, 1, 1), effective_to=datetime.date(YEAR - 6, 12, 31),
+                                    active=False))
+    rule = VotingRule.objects.get(pk=A_ID)
+
+    def meeting(pk, state, roll):
+        found = Meeting.objects.create(pk=pk, council=council, kind=MeetingKind.SITTING, title=f"Phiên họp {pk}",
+                                       date=datetime.date(YEAR, 12, 20), start_time=datetime.time(8, 0), place="Phòng họp",
+                                       chair=chair, secretary=secretary, state=state,
+                                       started_at=timezone.now() if state == MeetingState.IN_PROGRESS else None)
+        for seat_, status in roll:
+            Attendance.objects.create(meeting=found, member=seat_, status=status)
+        return found
+
+    present = AttendanceStatus.PRESENT
+    meeting_a = a.add(meeting(A_ID, MeetingState.SCHEDULED, [(chair, AttendanceStatus.ABSENT), (secretary, AttendanceStatus.ABSENT)]))
+    meeting_b = b.add(meeting(B_ID, MeetingState.IN_PROGRESS, [(chair, present), (member, present), (secretary, present)]))
+
+    def at_council(side, state="at_council"):
+        nomination = Nomination.objects.get(pk=side.pk)
+        person = Person.objects.create(full_name=f"Đỗ Thị {side.pk}", name_folded=f"do thi {side.pk}", gender="female",
+                                       date_of_birth=datetime.date(1988, 3, 3), unit=side.unit, position_title="Chuyên viên")
+        return Nomination.objects.create(round=nomination.round, submission=nomination.submission, person=person, title=ldtt,
+                                         state=state, achievement_summary="Hoàn thành xuất sắc nhiệm vụ")
+
+    item_a = a.add(AgendaItem.objects.create(pk=A_ID, meeting=meeting_a, nomination=at_council(a), position=10))
+    item_b = b.add(AgendaItem.objects.create(pk=B_ID, meeting=meeting_b, nomination=at_council(b), position=10, state=ItemState.VOTING))
+    terms = {name: getattr(rule, name) for name in TERM_FIELDS}
+    VoteRound.objects.create(item=item_b, number=1, rule=rule, opened_by=chair.user, opened_at=timezone.now(), **terms)
+    passed = AgendaItem.objects.create(meeting=meeting_b, nomination=at_council(b, "council_passed"), position=20,
+                                       state=ItemState.CLOSED, outcome=Outcome.PASSED)
+    VoteRound.objects.create(item=passed, number=1, rule=rule, opened_by=chair.user, opened_at=timezone.now(), state=VoteRoundState.CLOSED,
+                             closed_by=chair.user, closed_at=timezone.now(), yes_count=2, no_count=0, abstain_count=0,
+                             members_count=2, present_count=2, recused_count=0, attending_count=2, base_count=2,
+                             percentage=Decimal("100"), quorum_met=True, outcome=Outcome.PASSED,
+                             result_text="Đồng ý 2/2 (100%), không đồng ý 0, không biểu quyết 0: đạt.", **terms)
+    a.add(Recusal.objects.create(pk=A_ID, item=item_a, member=chair, reason="Có quan hệ gia đình với người được đề nghị"))
+    b.add(Recusal.objects.create(pk=B_ID, item=item_b, member=secretary, reason=f"Lý do {B_MARKER}"))
