@@ -65,7 +65,7 @@ class MeetingSummary:
 
 def meeting_summary(meeting):
     """Per item the counts, percentage, outcome, recusals (and an open vote's choices), with the attendance: the
-    data of the minutes. A constant number of queries (9), whatever the number of items."""
+    data of the minutes. A constant number of queries (7), whatever the number of items."""
     roll = roll_of(meeting)
     rows = agenda(meeting, roll=roll)
     choice_labels = dict(Choice.choices)

@@ -64,7 +64,7 @@ def read_database():
     rank = {}
     for model, (fields, rows) in raw.items():
         index = [f.primary_key for f in fields].index(True)
-        rank[model._meta.concrete_model] = {str(pk): n for n, pk in enumerate(sorted((row[index] for row in rows), key=str))}
+        rank[model._meta.concrete_model] = {str(pk): n for n, pk in enumerate(sorted(row[index] for row in rows))}
     content_types = {ct.pk: ct.model_class() for ct in ContentType.objects.all()}
     reading = {}
     for model, (fields, rows) in raw.items():
