@@ -70,7 +70,8 @@ class Roll:
 def roll_of(meeting):
     """The meeting's :class:`Roll` (one query)."""
     return Roll(meeting=meeting, attendances=list(
-        Attendance.objects.filter(meeting=meeting).select_related("member", "member__person", "member__user")))
+        Attendance.objects.filter(meeting=meeting).select_related("member", "member__person", "member__person__unit",
+                                                                   "member__user")))
 
 
 def recused_ids(item):

@@ -74,7 +74,7 @@ def meeting_summary(meeting):
     if result_rounds:
         for participation in (Participation.objects.filter(round_id__in=result_rounds).select_related("member", "member__person")
                               .order_by("member__sort_order", "member_id")):
-            choices.setdefault(participation.round_id, []).append((participation.member, choice_labels.get(participation.choice, "")))
+            choices.setdefault(participation.round_id, []).append((participation.member, str(choice_labels.get(participation.choice, ""))))
     items = [SummaryItem(row=row, choices=choices.get(row.result.pk, []) if row.result is not None else []) for row in rows]
     return MeetingSummary(meeting=meeting, roll=roll.attendances, quorum=quorum_status(meeting, roll=roll, rows=rows), items=items)
 
