@@ -633,3 +633,14 @@ def test_the_summary_shows_counts_percentage_outcome_recusals_and_attendance(cli
     assert f"{seats[6].person.full_name}: Cùng đơn vị" in html
     assert "Có mặt (7)" in html and "Vắng mặt (3)" in html
     assert f"{seats[1].person.full_name}: <strong>Đồng ý</strong>" in html  # an open vote
+
+
+def test_the_summary_exports_to_excel_and_pdf(client, office, open_sitting):
+    meeting, items, seats, secretary = open_sitting
+    client.force_login(seats[3].user)
+    response = client.get(meeting_url(meeting, "summary_export"))
+    assert (response.status_code, response["Content-Type"]) == (
+        200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert b"".join(response.streaming_content if response.streaming else [response.content])[:2] == b"PK"
+    response = client.get(meeting_url(meeting, "summary_export") + "?dinh-dang=pdf")
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
