@@ -391,7 +391,7 @@ def clients(world):
 
 KNOWN = ["movements:person_detail", "movements:cluster_score_sheet", "movements:registration_window",
          "nominations:nomination_detail", "nominations:submission_detail", "nominations:document_download",
-         "audit_history", "export_job_download", "home"]
+         "audit_history", "export_job_download", "home", "councils:meeting_detail", "councils:item_detail", "councils:vote"]
 
 
 @pytest.mark.django_db

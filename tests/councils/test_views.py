@@ -382,6 +382,7 @@ def test_the_agenda_builder_adds_vetted_nominations_in_bulk_by_unit_and_removes_
     url = meeting_url(meeting, "agenda_builder")
     html = page(client, office, url)
     assert html.count('name="ids"') == 4 and 'data-select-all="ids"' in html
+    assert '<select name="round" id="id_round">' in html and '<select name="unit" id="id_unit">' in html
     html = page(client, office, f"{url}?unit={unit_b.pk}")
     assert html.count('name="ids"') == 2 and in_a[0].person.full_name not in html
     response = client.post(f"{url}?unit={unit_b.pk}", {"ids": [n.pk for n in in_b]}, follow=True)
