@@ -13,7 +13,7 @@ import rules
 
 from tdkt.roles import is_active_account, manages_council
 
-from .enums import ItemState, MeetingKind, MeetingState
+from .enums import MeetingKind, MeetingState
 from .models import AgendaItem, Attendance, CouncilMember, Meeting, VoteRound
 
 
@@ -77,11 +77,6 @@ def meeting_called(user, obj):
     """Members see a meeting once it is called (a draft is the office's preparation)."""
     meeting = meeting_of(obj)
     return meeting is not None and meeting.state in MeetingState.visible_to_members()
-
-
-@rules.predicate
-def item_voting(user, item):
-    return item is not None and item.state == ItemState.VOTING
 
 
 # ---------------------------------------------------------------- the combinations the workflows, services and pages use

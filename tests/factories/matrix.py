@@ -10,6 +10,11 @@ too, so a URL mixing a shared and a unit-owned parameter still resolves.
 Side A is a unit's work in progress (registration and nomination in draft, list not sent); side B's is
 sent (registration submitted, list and nomination sent), so the council and the office have something
 to read and vet. B's private texts carry ``B_MARKER``: it must never reach unit A's head.
+
+The council's side of each unit (:func:`build_council_side`): A's is a past council (inactive) whose closed meeting
+voted on a nomination of unit A; B's is the council in office, its meeting in progress with a secret ballot open on a
+nomination of unit B. The world's council account (``hoidong``) sits on both, present, and has voted in A's meeting
+and not yet in B's; the world's office account (``vanphong``) is both meetings' secretary.
 """
 
 import datetime
@@ -20,9 +25,20 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from councils.enums import AttendanceStatus, CouncilPosition, ItemState, MeetingKind, MeetingState, Outcome, VoteRoundState
-from councils.models import AgendaItem, Attendance, Council, CouncilMember, Meeting, Recusal, VoteRound, VotingRule
-from councils.tally import TERM_FIELDS
+from councils.models import (
+    AgendaItem,
+    Attendance,
+    BallotBox,
+    Council,
+    CouncilMember,
+    ItemComment,
+    ItemReading,
+    Meeting,
+    Participation,
+    Recusal,
+    VoteRound,
+    VotingRule,
+)
 from movements.enums import UnitKind
 from movements.models import (
     AgencyProfile,
@@ -57,6 +73,7 @@ from nominations.models import (
 from tdkt.models import ExportJob
 from tdkt.roles import Role
 from tests.factories import UserFactory
+from tests.factories.councils import reseed_voting_rules
 from tests.factories.nominations import reseed_catalogues
 
 A_ID = 5001
@@ -190,6 +207,7 @@ def build_side(*, pk, agency, window, label, short_code, head, private, sent):
 def build_world():
     """The matrix's world; files go to the current ``MEDIA_ROOT``."""
     reseed_catalogues()  # a transactional test run earlier may have flushed them
+    reseed_voting_rules()
     AgencyProfile.objects.create(name="Sở Thử nghiệm", parent_name="UBND tỉnh Thử nghiệm", doc_code="STN", place_name="Thử nghiệm")
     agency = Unit.objects.create(pk=1001, name="Sở Thử nghiệm", short_code="STN", kind=UnitKind.AGENCY)
     today = timezone.localdate()
@@ -203,76 +221,63 @@ def build_world():
                    head=head_of("truong_a"), private="Ánh", sent=False)
     b = build_side(pk=B_ID, agency=agency, window=window, label="Trung tâm Ứng dụng", short_code="TTUD",
                    head=head_of("truong_b"), private=B_MARKER, sent=True)
-    world = World(office=UserFactory(username="vanphong", role=Role.OFFICE), council=UserFactory(username="hoidong", role=Role.COUNCIL),
-                  a=a, b=b)
-    build_council(world, agency)
-    return world
+    office, council = UserFactory(username="vanphong", role=Role.OFFICE), UserFactory(username="hoidong", role=Role.COUNCIL)
+    build_council_side(a, council_user=council, office=office, private="Ánh", current=False)
+    build_council_side(b, council_user=council, office=office, private=B_MARKER, current=True)
+    return World(office=office, council=council, a=a, b=b)
 
 
-def build_council(world, agency):
-    """The council's work (``councils``), rows written directly in the states the pages show.
+def _person(unit, name):
+    return Person.objects.create(full_name=name, name_folded=name.lower(), gender="female", date_of_birth=datetime.date(1980, 3, 4),
+                                 unit=unit, position_title="Chuyên viên")
 
-    Council A (active) and B (an ended term). Seats: A_ID is the matrix's council account (``hoidong``), B_ID the chair,
-    a third the secretary (the office's account). Meeting A is called, with A's nomination on its agenda; the council
-    account is not on its roll (so it must get 404 there). Meeting B runs: the council account and the chair are present,
-    B's item is being voted on (an open vote, nobody has voted yet) and a second item of B's unit is closed (passed).
-    Recusals by hand: the chair on A's item, the secretary on B's item."""
-    a, b = world.a, world.b
-    council = a.add(Council.objects.create(pk=A_ID, name="Hội đồng Thi đua – Khen thưởng Sở", decision_number="01/QĐ-STN",
-                                           decision_date=datetime.date(YEAR - 1, 1, 2), term_start=datetime.date(YEAR - 1, 1, 2)))
-    b.add(Council.objects.create(pk=B_ID, name="Hội đồng nhiệm kỳ trước", decision_number="09/QĐ-STN", active=False,
-                                 decision_date=datetime.date(YEAR - 6, 1, 2), term_start=datetime.date(YEAR - 6, 1, 2),
-                                 term_end=datetime.date(YEAR - 2, 12, 31)))
 
-    def seat(pk, user, name, position, votes=True, order=10):
-        person = Person.objects.create(full_name=name, name_folded=name.lower(), gender="male", date_of_birth=datetime.date(1970, 1, 1),
-                                       unit=agency, position_title="Lãnh đạo Sở")
-        return CouncilMember.objects.create(pk=pk, council=council, user=user, person=person, position=position, votes=votes,
-                                            sort_order=order)
-
-    member = a.add(seat(A_ID, world.council, "Ủy viên Hội đồng", CouncilPosition.MEMBER, order=20))
-    chair = b.add(seat(B_ID, UserFactory(username="chutich", role=Role.COUNCIL), "Chủ tịch Hội đồng", CouncilPosition.CHAIR, order=10))
-    secretary = seat(None, world.office, "Thư ký Hội đồng", CouncilPosition.SECRETARY, votes=False, order=90)
-
-    ldtt = EmulationTitle.objects.get(code="LDTT")
-    a.add(VotingRule.objects.create(pk=A_ID, name="Lao động tiên tiến", title=ldtt, method="open", base="present", threshold=Decimal("50"),
-                                    comparison="gte", legal_basis="Quy chế của Hội đồng", effective_from=datetime.date(YEAR - 5, 1, 1)))
-    b.add(VotingRule.objects.create(pk=B_ID, name="Bằng khen (quy chế cũ)", form=CommendationForm.objects.get(code="BK_TINH"),
-                                    method="secret", base="all", threshold=Decimal("70"), legal_basis="Quy chế cũ của Hội đồng",
-                                    effective_from=datetime.date(YEAR - 10, 1, 1), effective_to=datetime.date(YEAR - 6, 12, 31),
-                                    active=False))
-    rule = VotingRule.objects.get(pk=A_ID)
-
-    def meeting(pk, state, roll):
-        found = Meeting.objects.create(pk=pk, council=council, kind=MeetingKind.SITTING, title=f"Phiên họp {pk}",
-                                       date=datetime.date(YEAR, 12, 20), start_time=datetime.time(8, 0), place="Phòng họp",
-                                       chair=chair, secretary=secretary, state=state,
-                                       started_at=timezone.now() if state == MeetingState.IN_PROGRESS else None)
-        for seat_, status in roll:
-            Attendance.objects.create(meeting=found, member=seat_, status=status)
-        return found
-
-    present = AttendanceStatus.PRESENT
-    meeting_a = a.add(meeting(A_ID, MeetingState.SCHEDULED, [(chair, AttendanceStatus.ABSENT), (secretary, AttendanceStatus.ABSENT)]))
-    meeting_b = b.add(meeting(B_ID, MeetingState.IN_PROGRESS, [(chair, present), (member, present), (secretary, present)]))
-
-    def at_council(side, state="at_council"):
-        nomination = Nomination.objects.get(pk=side.pk)
-        person = Person.objects.create(full_name=f"Đỗ Thị {side.pk}", name_folded=f"do thi {side.pk}", gender="female",
-                                       date_of_birth=datetime.date(1988, 3, 3), unit=side.unit, position_title="Chuyên viên")
-        return Nomination.objects.create(round=nomination.round, submission=nomination.submission, person=person, title=ldtt,
-                                         state=state, achievement_summary="Hoàn thành xuất sắc nhiệm vụ")
-
-    item_a = a.add(AgendaItem.objects.create(pk=A_ID, meeting=meeting_a, nomination=at_council(a), position=10))
-    item_b = b.add(AgendaItem.objects.create(pk=B_ID, meeting=meeting_b, nomination=at_council(b), position=10, state=ItemState.VOTING))
-    terms = {name: getattr(rule, name) for name in TERM_FIELDS}
-    VoteRound.objects.create(item=item_b, number=1, rule=rule, opened_by=chair.user, opened_at=timezone.now(), **terms)
-    passed = AgendaItem.objects.create(meeting=meeting_b, nomination=at_council(b, "council_passed"), position=20,
-                                       state=ItemState.CLOSED, outcome=Outcome.PASSED)
-    VoteRound.objects.create(item=passed, number=1, rule=rule, opened_by=chair.user, opened_at=timezone.now(), state=VoteRoundState.CLOSED,
-                             closed_by=chair.user, closed_at=timezone.now(), yes_count=2, no_count=0, abstain_count=0,
-                             members_count=2, present_count=2, recused_count=0, attending_count=2, base_count=2,
-                             percentage=Decimal("100"), quorum_met=True, outcome=Outcome.PASSED,
-                             result_text="Đồng ý 2/2 (100%), không đồng ý 0, không biểu quyết 0: đạt.", **terms)
-    a.add(Recusal.objects.create(pk=A_ID, item=item_a, member=chair, reason="Có quan hệ gia đình với người được đề nghị"))
-    b.add(Recusal.objects.create(pk=B_ID, item=item_b, member=secretary, reason=f"Lý do {B_MARKER}"))
+def build_council_side(side, *, council_user, office, private, current):
+    """The council objects of one side, each at the side's key: a council (B's in office, A's a past one), the council
+    account's seat, a voting rule, a meeting (B's in progress, A's closed) with its roll, an item on a nomination of the
+    side's unit (B's voting by secret ballot, A's closed), a vote round with its ballot box, a participation, a recusal,
+    a reading and a comment. The chair's and the secretary's seats and the item's nomination are extra rows."""
+    pk, unit, code = side.pk, side.unit, side.unit.short_code
+    today = timezone.localdate()
+    council = side.add(Council.objects.create(
+        pk=pk, name=f"Hội đồng TĐKT {code}", decision_number=f"{pk}/QĐ-{code}", decision_date=datetime.date(2020, 1, 2),
+        term_start=datetime.date(2020, 1, 2), term_end=None if current else datetime.date(2024, 12, 31), active=current))
+    seat = side.add(CouncilMember.objects.create(pk=pk, council=council, user=council_user, person=side.objects[Person],
+                                                 position="member", sort_order=30))
+    chair = CouncilMember.objects.create(council=council, user=UserFactory(username=f"chutich_{code.lower()}", role=Role.COUNCIL),
+                                         person=_person(unit, f"Chủ tịch {private}"), position="chair", sort_order=10)
+    secretary = CouncilMember.objects.create(council=council, user=office, person=_person(unit, f"Thư ký {private}"),
+                                             position="secretary", votes=False, sort_order=20)
+    rule = side.add(VotingRule.objects.create(
+        pk=pk, name=f"Quy tắc {private}", title=EmulationTitle.objects.get(code="LDTT" if current else "TTLDXS"), method="secret",
+        base="present", threshold=Decimal("70"), legal_basis=f"Quy chế {private}",
+        effective_from=datetime.date(2025, 1, 1) if current else datetime.date(2020, 1, 1),
+        effective_to=None if current else datetime.date(2020, 12, 31)))
+    meeting = side.add(Meeting.objects.create(
+        pk=pk, council=council, kind="sitting", title=f"Phiên họp {private}", date=today if current else datetime.date(2024, 6, 3),
+        start_time=datetime.time(8, 30), place=f"Phòng họp {code}", chair=chair, secretary=secretary,
+        state="in_progress" if current else "closed", started_at=timezone.now(), closed_at=None if current else timezone.now(),
+        created_by=office))
+    side.add(Attendance.objects.create(pk=pk, meeting=meeting, member=seat, status="present"))
+    for member in (chair, secretary):
+        Attendance.objects.create(meeting=meeting, member=member, status="present")
+    nomination = Nomination.objects.create(
+        round=side.objects[NominationRound], submission=side.objects[UnitSubmission], person=side.objects[Person],
+        title=EmulationTitle.objects.get(code="CSTDCS"), state="at_council" if current else "council_passed",
+        achievement_summary=f"Sáng kiến {private}")
+    item = side.add(AgendaItem.objects.create(pk=pk, meeting=meeting, nomination=nomination, position=10,
+                                              state="voting" if current else "closed", outcome="" if current else "passed"))
+    terms = {"method": "secret", "base": "present", "threshold": Decimal("70"), "comparison": "gte", "quorum_numerator": 2,
+             "quorum_denominator": 3, "written_opinions_count": False, "allows_abstention": True}
+    vote_round = side.add(VoteRound.objects.create(pk=pk, item=item, number=1, rule=rule, opened_by=chair.user,
+                                                   opened_at=timezone.now(), **terms))
+    side.add(BallotBox.objects.create(round=vote_round, yes_count=1))
+    side.add(Participation.objects.create(pk=pk, round=vote_round, member=chair if current else seat))
+    if not current:
+        VoteRound.objects.filter(pk=pk).update(
+            state="closed", closed_by=chair.user, closed_at=timezone.now(), yes_count=1, no_count=0, abstain_count=0, members_count=2,
+            present_count=2, recused_count=0, attending_count=2, base_count=2, percentage=Decimal("50"), quorum_met=True,
+            outcome="passed", result_text="Đồng ý 1/2 (50%)")
+    side.add(Recusal.objects.create(pk=pk, item=item, member=secretary, reason=f"Lý do {private}", created_by=office))
+    side.add(ItemReading.objects.create(pk=pk, item=item, member=seat))
+    side.add(ItemComment.objects.create(pk=pk, item=item, member=seat, text=f"Ý kiến {private}"))
