@@ -3,9 +3,10 @@
 The proof is by indistinguishability. The same five members vote on the same item in the same order twice, with two
 different assignments of the same choices (two “đồng ý”, two “không đồng ý”, one “không biểu quyết”), each run rolled
 back. After each run the whole database is read — every table of every model (and SQLite's own sequence table), every
-row in the order the database returns it without ORDER BY (its physical order), with the clock ticking one microsecond
-per reading so that any timestamp shows the order of events — together with every log record emitted at DEBUG level
-with ``DEBUG=True`` (Django's SQL log included). The two readings are identical. So no query over the schema, no
+row in the order the database returns it without ORDER BY (on SQLite its physical order, the order rows were written; on
+PostgreSQL, whose heap reuses the space of rolled-back rows wherever it finds some, in the order of the keys, which is
+the order rows were written), with the clock ticking one microsecond per reading so that any timestamp shows the order
+of events — together with every log record emitted at DEBUG level with ``DEBUG=True`` (Django's SQL log included). The two readings are identical. So no query over the schema, no
 reading of the audit trail and no log can tell which member chose what: whatever one could compute from them is the
 same for both assignments. The same procedure on an open vote finds the difference (the test can fail).
 """
@@ -83,6 +84,8 @@ def read_database():
                 object_id = row[names.index("object_id")]
                 values[names.index("object_id")] = ("obj", rank.get(target._meta.concrete_model, {}).get(object_id, object_id))
             table.append(tuple(values))
+        if connection.vendor != "sqlite":
+            table.sort(key=lambda values: values[[f.primary_key for f in fields].index(True)][1])
         reading[model._meta.label] = table
     reading["sqlite_sequence"] = sequences
     return reading
