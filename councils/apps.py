@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class CouncilsConfig(AppConfig):
     name = "councils"
     verbose_name = "Hội đồng Thi đua – Khen thưởng"
+
+    def ready(self):
+        # Imported here, not at the top: apps.py is loaded before the models are, and ready() is the documented place
+        # to wire an app into the core's hooks.
+        from tdkt import hooks
+
+        from . import navigation, selectors
+
+        hooks.provide_home_context(selectors.home_summary)
+        hooks.provide_object_links(navigation.object_links)

@@ -1,1 +1,117 @@
-"""Exports of the councils app (filled by its issue)."""
+"""Exports of the councils app through the shared exporter interface (``tdkt/exports.py``): a meeting's summary — the
+attendance, per item the counts, percentage, outcome and recusals, and an open vote's choices — as XLSX or PDF. The
+data the minutes (biên bản) and the decisions will print."""
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tdkt.exports import Column, ListExporter, Section, register_export
+
+from . import selectors
+from .enums import ItemState, MeetingKind
+
+
+def _dmy(value):
+    return value.strftime("%d/%m/%Y")
+
+
+def _when(meeting):
+    if meeting.kind == MeetingKind.WRITTEN:
+        deadline = timezone.localtime(meeting.deadline)
+        return _("Lấy ý kiến bằng văn bản, gửi ngày %(date)s, hạn trả lời %(time)s ngày %(deadline)s") % {
+            "date": _dmy(meeting.date), "time": deadline.strftime("%H:%M"), "deadline": _dmy(deadline.date())}
+    return _("Họp ngày %(date)s, %(time)s, tại %(place)s") % {
+        "date": _dmy(meeting.date), "time": meeting.start_time.strftime("%H:%M") if meeting.start_time else "", "place": meeting.place}
+
+
+class MeetingSummaryExporter(ListExporter):
+    """The summary of one meeting (``selectors.meeting_summary``) in three tables: attendance, results, open votes."""
+
+    filename = "ket-qua-phien-hop"
+    landscape = True
+    ATTENDANCE = (Column(gettext_lazy("Họ và tên"), 26), Column(gettext_lazy("Chức danh trong Hội đồng"), 22),
+                  Column(gettext_lazy("Đơn vị"), 30), Column(gettext_lazy("Tham dự"), 24), Column(gettext_lazy("Ghi chú"), 24))
+    RESULTS = (Column(gettext_lazy("Họ và tên / Tên tập thể"), 24), Column(gettext_lazy("Đơn vị đề nghị"), 20),
+               Column(gettext_lazy("Danh hiệu / Hình thức"), 18), Column(gettext_lazy("Hình thức biểu quyết"), 13),
+               Column(gettext_lazy("Đồng ý"), 8, "int"), Column(gettext_lazy("Không đồng ý"), 8, "int"),
+               Column(gettext_lazy("Không biểu quyết"), 8, "int"), Column(gettext_lazy("Số thành viên tính tỷ lệ"), 9, "int"),
+               Column(gettext_lazy("Tỷ lệ đồng ý (%)"), 9, "number"), Column(gettext_lazy("Kết quả"), 10),
+               Column(gettext_lazy("Không tham gia xét"), 22), Column(gettext_lazy("Ghi chú"), 26))
+    CHOICES = (Column(gettext_lazy("Nội dung"), 40), Column(gettext_lazy("Thành viên"), 30), Column(gettext_lazy("Lựa chọn"), 20))
+
+    def __init__(self, summary):
+        self.summary = summary
+        meeting = summary.meeting
+        self.title = _("Kết quả xét khen thưởng: %(meeting)s") % {"meeting": meeting}
+        quorum = summary.quorum
+        self.subtitle = _("%(when)s; chủ trì: %(chair)s; thư ký: %(secretary)s; có mặt %(present)s/%(members)s thành viên có "
+                          "quyền biểu quyết, %(written)s vắng mặt có ý kiến bằng văn bản.") % {
+            "when": _when(meeting), "chair": meeting.chair.person.full_name, "secretary": meeting.secretary.person.full_name,
+            "present": quorum.present, "members": quorum.members, "written": quorum.written}
+
+    def count(self):
+        return len(self.summary.items)
+
+    def sections(self):
+        yield Section(_("I. THÀNH PHẦN"), self.ATTENDANCE, self._attendance())
+        passed, rejected = len(self.summary.passed), len(self.summary.rejected)
+        yield Section(_("II. KẾT QUẢ BIỂU QUYẾT"), self.RESULTS, self._results(),
+                      footer=(_("Đạt: %(p)s; không đạt: %(r)s") % {"p": passed, "r": rejected}, "", "", "", None, None, None,
+                              None, None, "", "", ""))
+        choices = list(self._choices())
+        if choices:
+            yield Section(_("III. BIỂU QUYẾT CÔNG KHAI: Ý KIẾN CỦA TỪNG THÀNH VIÊN"), self.CHOICES, choices)
+
+    def _attendance(self):
+        for attendance in self.summary.roll:
+            member = attendance.member
+            note = attendance.note
+            if not member.votes:
+                note = "; ".join(filter(None, [_("không biểu quyết"), note]))
+            yield (member.person.full_name, member.get_position_display(), member.person.unit.name, attendance.get_status_display(),
+                   note)
+
+    def _results(self):
+        for entry in self.summary.items:
+            nomination, result = entry.nomination, entry.result
+            subject = nomination.person.full_name if nomination.person_id else nomination.unit.name
+            recusals = "; ".join(f"{r.member.person.full_name} ({r.reason.rstrip('.')})" for r in entry.recusals)
+            notes = []
+            if result is not None and result.is_paper:
+                notes.append(_("Phiếu giấy (thư ký nhập kết quả kiểm phiếu)"))
+            if result is not None and result.number > 1:
+                notes.append(_("Biểu quyết lại lần %(n)s: %(reason)s") % {"n": result.number, "reason": result.reason})
+            for earlier in entry.earlier_results:
+                notes.append(_("Lần %(n)s: %(text)s") % {"n": earlier.number, "text": earlier.result_text})
+            if entry.item.state == ItemState.DEFERRED:
+                notes.append(_("Hoãn xét"))
+            elif result is None:
+                notes.append(_("Chưa biểu quyết"))
+            elif result.quorum_met is False:
+                notes.append(result.result_text)
+            yield (subject, nomination.submission.unit.name, nomination.award.name,
+                   result.get_method_display() if result is not None else "",
+                   *((result.yes_count, result.no_count, result.abstain_count, result.base_count, result.percentage,
+                      result.get_outcome_display()) if result is not None else (None, None, None, None, None, "")),
+                   recusals, "; ".join(str(n) for n in notes))
+
+    def _choices(self):
+        for entry in self.summary.items:
+            subject = entry.nomination.subject
+            for member, choice in entry.choices:
+                yield (f"{subject} – {entry.nomination.award}", member.person.full_name, choice)
+
+
+@register_export("councils.meeting_summary", permission="councils.view_council")
+def meeting_summary_export(user, params):
+    """``params``: ``{"meeting": id}``; only a meeting the user may read (else 404)."""
+    try:
+        pk = int(str((params or {}).get("meeting", "")))
+    except ValueError:
+        raise Http404 from None
+    meeting = selectors.meetings_visible_to(user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return MeetingSummaryExporter(selectors.meeting_summary(meeting))

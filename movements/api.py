@@ -6,7 +6,7 @@ campaigns (R10 reads their documents), the year's registrations (R11) and the cl
 that become nominations.
 """
 
-from .demo import random_rating  # demo data of the apps above builds on this one
+from .demo import DEMO_PASSWORD, random_rating  # demo data of the apps above builds on these
 from .enums import AcclamationState, CampaignStatus, DisciplineKind, Gender, Rating, RegistrationState, UnitKind
 from .models import (
     AgencyProfile,
@@ -42,5 +42,5 @@ __all__ = [
     "Person", "PositionAssignment", "Unit", "one_subject",
     "acclamations_pending", "agency_profile", "campaign_document_kinds", "campaign_has_plan_and_review", "has_plan_and_review", "leadership_at", "positions_at",
     "registered_title_ids", "registered_titles", "registration_required", "registration_required_years", "unit_head_at",
-    "acclamation_mark_nominated", "rating_set", "random_rating",
+    "acclamation_mark_nominated", "rating_set", "random_rating", "DEMO_PASSWORD",
 ]

@@ -34,7 +34,7 @@ S = NominationState
 __all__ = [
     "AWARD_FIELDS", "NOMINATION_FIELDS", "ROUND_FIELDS", "award_record_create", "award_record_delete", "award_record_update",
     "document_add", "document_delete", "initiative_create", "lock_for_rules", "nomination_admin_save", "nomination_create",
-    "nomination_create_from_acclamation", "nomination_delete", "nomination_return", "nomination_set_initiatives", "nomination_submit", "nomination_transition",
+    "nomination_create_from_acclamation", "nomination_delete", "nominations_council_transition", "nomination_return", "nomination_set_initiatives", "nomination_submit", "nomination_transition",
     "nomination_update", "nomination_vet", "nominations_bulk_transition", "nominations_import", "round_create", "round_set_status", "round_update",
     "submission_get_or_create", "submission_submit", "submission_update",
 ]
@@ -352,6 +352,18 @@ def nominations_bulk_transition(*, actor, nominations, to_state, reason="", over
     """Office vetting of several nominations at once: all move or none (errors name each nomination)."""
     return _transition_all(actor=actor, nominations=list(nominations), to_state=to_state, reason=reason,
                            override_reason=override_reason)
+
+
+@transaction.atomic
+def nominations_council_transition(*, actor, nominations, to_state, reason=""):
+    """The council step of the nomination workflow (``workflows._council_move``: on an agenda, withdrawn from it,
+    passed, not passed, back for a re-vote), for the services of the ``councils`` app only: they check who may act
+    (the office builds the agenda, the chair closes a vote); no page of this app offers these moves. All move, or none;
+    the rules of the stage judge the list as a whole and each move is audited."""
+    nominations = list(nominations)
+    if not nominations:
+        raise ValidationError(_("Chưa chọn đề nghị nào."))
+    return NOMINATION_WORKFLOW.apply_many(nominations, actor=actor, to=to_state, reason=reason, automatic=True)
 
 
 def nomination_submit(*, actor, nomination, override_reason=""):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from tdkt.audit import audit_record, audit_records
 from tdkt.enums import AuditAction
-from tdkt.roles import is_office, writes_own_unit
+from tdkt.roles import is_council, is_office, writes_own_unit
 from tdkt.text import nfc_multiline
 from tdkt.workflow import Move, Workflow
 
@@ -35,6 +35,7 @@ OFFICE = is_office
 UNIT_OR_OFFICE = writes_own_unit
 
 OFFICE_ONLY = gettext_lazy("Chỉ Văn phòng Sở được thực hiện thao tác này.")
+COUNCIL_STEP = gettext_lazy("Bước này do Hội đồng Thi đua – Khen thưởng thực hiện trong phiên họp (chương trình họp, biểu quyết).")
 OWN_UNIT_ONLY = gettext_lazy("Bạn chỉ được lập hồ sơ đề nghị của đơn vị mình.")
 
 
@@ -184,6 +185,15 @@ def _office_move(source, target, label, *, reason_required=False, **hooks):
                 danger=reason_required, before_save=[keep_reason] if reason_required else [], **hooks)
 
 
+def _council_move(source, target, label, *, reason_required=False, **hooks):
+    """The council step: made only by the services of the ``councils`` app (agenda, votes, re-votes), which check who
+    may act (the office builds the agenda, the chair closes a vote…); never a button of the nomination's pages."""
+    if target == S.COUNCIL_REJECTED:
+        hooks["after_save"] = [*hooks.get("after_save", []), clear_flag_refused]
+    return Move(source, target, label=label, allowed=is_office | is_council, denied_message=COUNCIL_STEP, manual=False,
+                reason_required=reason_required, before_save=[keep_reason] if reason_required else [], **hooks)
+
+
 # ---------------------------------------------------------------- nominations: the table (in the order of the buttons)
 
 NOMINATION_WORKFLOW = Workflow(
@@ -199,10 +209,15 @@ NOMINATION_WORKFLOW = Workflow(
         _office_move((S.SUBMITTED, S.RESUBMITTED), S.VETTED_PASS, gettext_lazy("Thẩm định đạt"), batch_checks=[judged_at(STAGE_VET)],
                      after_save=[record_warnings, clear_flag_judged]),
         _office_move((S.SUBMITTED, S.RESUBMITTED), S.VETTED_FAIL, gettext_lazy("Thẩm định không đạt"), reason_required=True),
-        _office_move((S.VETTED_PASS,), S.AT_COUNCIL, gettext_lazy("Đưa ra Hội đồng"), batch_checks=[judged_at(STAGE_LATER)]),
+        _council_move((S.VETTED_PASS,), S.AT_COUNCIL, gettext_lazy("Đưa ra Hội đồng"), batch_checks=[judged_at(STAGE_LATER)]),
         _office_move((S.SUBMITTED, S.RESUBMITTED, S.VETTED_PASS), S.RETURNED, gettext_lazy("Trả lại"), reason_required=True),
-        _office_move((S.AT_COUNCIL,), S.COUNCIL_PASSED, gettext_lazy("Ghi nhận Hội đồng thông qua"), batch_checks=[judged_at(STAGE_LATER)]),
-        _office_move((S.AT_COUNCIL,), S.COUNCIL_REJECTED, gettext_lazy("Ghi nhận Hội đồng không thông qua"), reason_required=True),
+        _council_move((S.AT_COUNCIL,), S.VETTED_PASS, gettext_lazy("Rút khỏi chương trình họp")),
+        _council_move((S.AT_COUNCIL,), S.COUNCIL_PASSED, gettext_lazy("Hội đồng thông qua"), batch_checks=[judged_at(STAGE_LATER)]),
+        _council_move((S.AT_COUNCIL,), S.COUNCIL_REJECTED, gettext_lazy("Hội đồng không thông qua"), reason_required=True),
+        # the re-vote's reason (required by the council's service) is in the audit event, not kept as the nomination's
+        # reason: the page shows a reason only for the states reached with one (REASON_STATES)
+        _council_move((S.COUNCIL_PASSED, S.COUNCIL_REJECTED), S.AT_COUNCIL, gettext_lazy("Biểu quyết lại"),
+                      batch_checks=[judged_at(STAGE_LATER)]),
         _office_move((S.COUNCIL_PASSED,), S.DECIDED, gettext_lazy("Ghi quyết định khen thưởng"), checks=[decision_given],
                      batch_checks=[judged_at(STAGE_LATER)], after_save=[record_award]),
     ],

@@ -18,7 +18,7 @@ BULK_BATCH = 500
 def _plain(value):
     if isinstance(value, models.Model):
         return str(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)

@@ -6,6 +6,7 @@ the core calls them. Nothing here knows which app registered what.
 - :func:`agency` — the agency profile printed on every document header (registered by the app that
   keeps it, ``movements``).
 - :func:`home_context` — blocks of the home page; each provider returns a dict for the template.
+- :func:`object_links` — links about an object that an app above adds to its page (``(label, url)`` pairs).
 """
 
 _agency_provider = None
@@ -36,3 +37,22 @@ def home_context(user):
     for provider in _home_providers:
         context.update(provider(user))
     return context
+
+
+_link_providers = []
+
+
+def provide_object_links(provider):
+    """Register ``provider(user, obj) -> [(label, url)]``: links an app above adds to a page of an app below (a
+    nomination's page links to its item on a council meeting's agenda), without the lower app knowing it (idempotent)."""
+    if provider not in _link_providers:
+        _link_providers.append(provider)
+    return provider
+
+
+def object_links(user, obj):
+    """The links the registered providers give ``user`` about ``obj``, in registration order."""
+    links = []
+    for provider in _link_providers:
+        links += provider(user, obj)
+    return links

@@ -59,6 +59,19 @@ def sees_unsent_work(user):
     return is_office_user(user) or is_unit_head(user)
 
 
+def manages_councils(user):
+    """Văn phòng Sở is the council's standing secretariat: it sets up the council and its members, the voting rules,
+    the meetings and their agendas."""
+    return is_office_user(user)
+
+
+def may_sit_on_council(user):
+    """Whose account may hold a seat on the council: a council account, or an office account (the office's clerk who is
+    the council's secretary). A unit head's account is tied to one unit and never sits: a head of a division who is a
+    member of the council uses a council account."""
+    return is_active_account(user) and user.role in (Role.COUNCIL, Role.OFFICE)
+
+
 def scope_unit_id(obj):
     """The unit an object belongs to, for scoping (``None`` when it belongs to none)."""
     if obj is None:
@@ -118,6 +131,7 @@ is_admin = rules.predicate(is_admin_user, name="is_admin")
 is_office = rules.predicate(is_office_user, name="is_office")
 is_council = rules.predicate(is_council_member, name="is_council")
 is_unit_user = rules.predicate(is_unit_head, name="is_unit_user")
+manages_council = rules.predicate(manages_councils, name="manages_council")
 
 
 @rules.predicate

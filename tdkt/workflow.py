@@ -8,7 +8,10 @@ transaction commits, emits :data:`tdkt.events.transition_committed` carrying tha
 Features such as notifications subscribe to that event; they are never added to services.
 
 Views do not keep their own maps of buttons: they ask :meth:`Workflow.available` which moves the
-user may make on an object, and each move carries its button label.
+user may make on an object, and each move carries its button label. A move marked ``manual=False`` is
+never offered to people (no button, :meth:`Workflow.may` says no, a call without ``automatic=True`` is
+refused): another feature makes it from its own services, which say who may act (e.g. the council's
+votes move the nominations they decide).
 
 A move's hooks receive a :class:`Step` (the object, the actor, the from/to states, the reason, the
 extra parameters of the call and a scratch ``data`` dict shared by the hooks of one call):
@@ -53,6 +56,7 @@ class Move:
     before_save: Sequence[Callable] = ()
     after_save: Sequence[Callable] = ()
     danger: bool = False  # shown as a destructive button, with a confirmation page
+    manual: bool = True  # False: never a button; made only by a service calling ``apply(..., automatic=True)``
 
     def admits(self, state):
         return state in self.source
@@ -142,10 +146,18 @@ class Workflow:
 
     @staticmethod
     def may(user, obj, move):
-        """Whether ``user`` may make ``move`` on ``obj`` (``None`` is the system: always)."""
+        """Whether ``user`` may make ``move`` on ``obj`` from a page (``None`` is the system: always). A move that is
+        not ``manual`` is offered to nobody."""
         if user is None:
             return True
-        return allows(move.allowed, user, obj)
+        return move.manual and allows(move.allowed, user, obj)
+
+    @staticmethod
+    def _permitted(actor, obj, move, automatic):
+        if not move.manual and not automatic:
+            raise PermissionDenied(move.denied_message or _("Bước này không thực hiện trực tiếp được."))
+        if actor is not None and not allows(move.allowed, actor, obj):
+            raise PermissionDenied(move.denied_message or _("Bạn không có quyền thực hiện thao tác này."))
 
     def available(self, user, obj):
         """The moves ``user`` may make on ``obj`` now, in table order (for the buttons of a page)."""
@@ -164,12 +176,15 @@ class Workflow:
         locked = rows.in_bulk(pks)
         return [locked[pk] for pk in pks]
 
-    def apply(self, obj, *, actor, to, reason="", **params):
+    def apply(self, obj, *, actor, to, reason="", automatic=False, **params):
         """Move one object to ``to``; returns the object as saved."""
-        return self.apply_many([obj], actor=actor, to=to, reason=reason, **params)[0]
+        return self.apply_many([obj], actor=actor, to=to, reason=reason, automatic=automatic, **params)[0]
 
-    def apply_many(self, objs, *, actor, to, reason="", **params):
-        """Move every object to ``to`` in one transaction: all move, or none (the first refusal is raised)."""
+    def apply_many(self, objs, *, actor, to, reason="", automatic=False, **params):
+        """Move every object to ``to`` in one transaction: all move, or none (the first refusal is raised).
+
+        ``automatic``: the call comes from a service that makes the moves marked ``manual=False`` (it has checked
+        who may act by its own rules; the move's ``allowed`` is still asked)."""
         objs = list(objs)
         if not objs:
             raise ValidationError(_("Chưa chọn mục nào."))
@@ -179,8 +194,7 @@ class Workflow:
             steps = []
             for obj in objs:
                 move = self.move_for(obj, to)
-                if not self.may(actor, obj, move):
-                    raise PermissionDenied(move.denied_message or _("Bạn không có quyền thực hiện thao tác này."))
+                self._permitted(actor, obj, move, automatic)
                 steps.append(Step(workflow=self, move=move, obj=obj, actor=actor, from_state=self.state_of(obj),
                                   reason=reason, params=params))
             for step in steps:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tdkt.audit import audit_events_for
+from tdkt.hooks import object_links
 from tdkt.shortcuts import apply_service_errors, paginate, require_perm
 
 from .. import selectors, services
@@ -64,6 +65,7 @@ def nomination_detail(request, pk):
         "documents": selectors.documents_visible_to(user).filter(nomination=nomination), "initiatives": nomination.initiatives.all(),
         "can_change": user.has_perm("nominations.change_nomination", nomination) and nomination.round.is_open,
         "can_delete": user.has_perm("nominations.delete_nomination", nomination), "show_flags": selectors.sees_flags(user),
+        "links": object_links(user, nomination),
     })
 
 

@@ -7,6 +7,16 @@ document.addEventListener("DOMContentLoaded", function () {
       event.preventDefault();
     }
   });
+  // A "select all" box (data-select-all="<name>") ticks every checkbox of that name in its form.
+  document.body.addEventListener("change", function (event) {
+    var name = event.target.getAttribute("data-select-all");
+    if (!name || !event.target.form) {
+      return;
+    }
+    event.target.form.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
+      box.checked = event.target.checked;
+    });
+  });
   // Filter forms with data-autosubmit refresh their results when a select changes.
   document.body.addEventListener("change", function (event) {
     var form = event.target.closest("form[data-autosubmit]");

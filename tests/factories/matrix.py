@@ -10,6 +10,11 @@ too, so a URL mixing a shared and a unit-owned parameter still resolves.
 Side A is a unit's work in progress (registration and nomination in draft, list not sent); side B's is
 sent (registration submitted, list and nomination sent), so the council and the office have something
 to read and vet. B's private texts carry ``B_MARKER``: it must never reach unit A's head.
+
+The council's side of each unit (:func:`build_council_side`): A's is a past council (inactive) whose closed meeting
+voted on a nomination of unit A; B's is the council in office, its meeting in progress with a secret ballot open on a
+nomination of unit B. The world's council account (``hoidong``) sits on both, present, and has voted in A's meeting
+and not yet in B's; the world's office account (``vanphong``) is both meetings' secretary.
 """
 
 import datetime
@@ -20,6 +25,20 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from councils.models import (
+    AgendaItem,
+    Attendance,
+    BallotBox,
+    Council,
+    CouncilMember,
+    ItemComment,
+    ItemReading,
+    Meeting,
+    Participation,
+    Recusal,
+    VoteRound,
+    VotingRule,
+)
 from movements.enums import UnitKind
 from movements.models import (
     AgencyProfile,
@@ -55,6 +74,7 @@ from nominations.models import (
 from tdkt.models import ExportJob
 from tdkt.roles import Role
 from tests.factories import UserFactory
+from tests.factories.councils import reseed_voting_rules
 from tests.factories.nominations import reseed_catalogues
 
 A_ID = 5001
@@ -195,6 +215,7 @@ def build_side(*, pk, agency, window, label, short_code, head, private, sent):
 def build_world():
     """The matrix's world; files go to the current ``MEDIA_ROOT``."""
     reseed_catalogues()  # a transactional test run earlier may have flushed them
+    reseed_voting_rules()
     AgencyProfile.objects.create(name="Sở Thử nghiệm", parent_name="UBND tỉnh Thử nghiệm", doc_code="STN", place_name="Thử nghiệm")
     agency = Unit.objects.create(pk=1001, name="Sở Thử nghiệm", short_code="STN", kind=UnitKind.AGENCY)
     today = timezone.localdate()
@@ -208,5 +229,63 @@ def build_world():
                    head=head_of("truong_a"), private="Ánh", sent=False)
     b = build_side(pk=B_ID, agency=agency, window=window, label="Trung tâm Ứng dụng", short_code="TTUD",
                    head=head_of("truong_b"), private=B_MARKER, sent=True)
-    return World(office=UserFactory(username="vanphong", role=Role.OFFICE), council=UserFactory(username="hoidong", role=Role.COUNCIL),
-                 a=a, b=b)
+    office, council = UserFactory(username="vanphong", role=Role.OFFICE), UserFactory(username="hoidong", role=Role.COUNCIL)
+    build_council_side(a, council_user=council, office=office, private="Ánh", current=False)
+    build_council_side(b, council_user=council, office=office, private=B_MARKER, current=True)
+    return World(office=office, council=council, a=a, b=b)
+
+
+def _person(unit, name):
+    return Person.objects.create(full_name=name, name_folded=name.lower(), gender="female", date_of_birth=datetime.date(1980, 3, 4),
+                                 unit=unit, position_title="Chuyên viên")
+
+
+def build_council_side(side, *, council_user, office, private, current):
+    """The council objects of one side, each at the side's key: a council (B's in office, A's a past one), the council
+    account's seat, a voting rule, a meeting (B's in progress, A's closed) with its roll, an item on a nomination of the
+    side's unit (B's voting by secret ballot, A's closed), a vote round with its ballot box, a participation, a recusal,
+    a reading and a comment. The chair's and the secretary's seats and the item's nomination are extra rows."""
+    pk, unit, code = side.pk, side.unit, side.unit.short_code
+    today = timezone.localdate()
+    council = side.add(Council.objects.create(
+        pk=pk, name=f"Hội đồng TĐKT {code}", decision_number=f"{pk}/QĐ-{code}", decision_date=datetime.date(2020, 1, 2),
+        term_start=datetime.date(2020, 1, 2), term_end=None if current else datetime.date(2024, 12, 31), active=current))
+    seat = side.add(CouncilMember.objects.create(pk=pk, council=council, user=council_user, person=side.objects[Person],
+                                                 position="member", sort_order=30))
+    chair = CouncilMember.objects.create(council=council, user=UserFactory(username=f"chutich_{code.lower()}", role=Role.COUNCIL),
+                                         person=_person(unit, f"Chủ tịch {private}"), position="chair", sort_order=10)
+    secretary = CouncilMember.objects.create(council=council, user=office, person=_person(unit, f"Thư ký {private}"),
+                                             position="secretary", votes=False, sort_order=20)
+    rule = side.add(VotingRule.objects.create(
+        pk=pk, name=f"Quy tắc {private}", title=EmulationTitle.objects.get(code="LDTT" if current else "TTLDXS"), method="secret",
+        base="present", threshold=Decimal("70"), legal_basis=f"Quy chế {private}",
+        effective_from=datetime.date(2025, 1, 1) if current else datetime.date(2020, 1, 1),
+        effective_to=None if current else datetime.date(2020, 12, 31)))
+    meeting = side.add(Meeting.objects.create(
+        pk=pk, council=council, kind="sitting", title=f"Phiên họp {private}", date=today if current else datetime.date(2024, 6, 3),
+        start_time=datetime.time(8, 30), place=f"Phòng họp {code}", chair=chair, secretary=secretary,
+        state="in_progress" if current else "closed", started_at=timezone.now(), closed_at=None if current else timezone.now(),
+        created_by=office))
+    side.add(Attendance.objects.create(pk=pk, meeting=meeting, member=seat, status="present"))
+    for member in (chair, secretary):
+        Attendance.objects.create(meeting=meeting, member=member, status="present")
+    nomination = Nomination.objects.create(
+        round=side.objects[NominationRound], submission=side.objects[UnitSubmission], person=side.objects[Person],
+        title=EmulationTitle.objects.get(code="CSTDCS"), state="at_council" if current else "council_passed",
+        achievement_summary=f"Sáng kiến {private}")
+    item = side.add(AgendaItem.objects.create(pk=pk, meeting=meeting, nomination=nomination, position=10,
+                                              state="voting" if current else "closed", outcome="" if current else "passed"))
+    terms = {"method": "secret", "base": "present", "threshold": Decimal("70"), "comparison": "gte", "quorum_numerator": 2,
+             "quorum_denominator": 3, "written_opinions_count": False, "allows_abstention": True}
+    vote_round = side.add(VoteRound.objects.create(pk=pk, item=item, number=1, rule=rule, opened_by=chair.user,
+                                                   opened_at=timezone.now(), **terms))
+    side.add(BallotBox.objects.create(round=vote_round, yes_count=1))
+    side.add(Participation.objects.create(pk=pk, round=vote_round, member=chair if current else seat))
+    if not current:
+        VoteRound.objects.filter(pk=pk).update(
+            state="closed", closed_by=chair.user, closed_at=timezone.now(), yes_count=1, no_count=0, abstain_count=0, members_count=2,
+            present_count=2, recused_count=0, attending_count=2, base_count=2, percentage=Decimal("50"), quorum_met=True,
+            outcome="passed", result_text="Đồng ý 1/2 (50%)")
+    side.add(Recusal.objects.create(pk=pk, item=item, member=secretary, reason=f"Lý do {private}", created_by=office))
+    side.add(ItemReading.objects.create(pk=pk, item=item, member=seat))
+    side.add(ItemComment.objects.create(pk=pk, item=item, member=seat, text=f"Ý kiến {private}"))

@@ -228,10 +228,10 @@ def test_r1_is_judged_at_every_later_stage(office_user, sub_a):
     # after vetting, a worker's post changes on the reference date: 2/3 > 1
     PositionAssignment.objects.filter(person=people[1]).update(is_leadership=True)
     with pytest.raises(ValidationError) as exc:
-        services.nominations_bulk_transition(actor=office_user, nominations=nominations, to_state=S.AT_COUNCIL)
+        services.nominations_council_transition(actor=office_user, nominations=nominations, to_state=S.AT_COUNCIL)
     assert "R1 – Tỷ lệ cá nhân lãnh đạo, quản lý: Phòng Quản lý khoa học, năm 2025: 2/3" in exc.value.messages[0]
     PositionAssignment.objects.filter(person=people[1]).update(is_leadership=False)
-    assert len(services.nominations_bulk_transition(actor=office_user, nominations=nominations, to_state=S.AT_COUNCIL)) == 3
+    assert len(services.nominations_council_transition(actor=office_user, nominations=nominations, to_state=S.AT_COUNCIL)) == 3
 
 
 def test_r1_other_units_drafts_never_count(sub_a, sub_b):

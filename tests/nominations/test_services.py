@@ -167,8 +167,13 @@ def test_the_whole_workflow_with_reasons_and_an_award_at_the_end(head_a, office_
     assert (nomination.state, nomination.last_reason) == (S.RETURNED, "Thiếu báo cáo thành tích")
     services.nomination_submit(actor=head_a, nomination=nomination)
     services.nomination_vet(actor=office_user, nomination=nomination, passed=True)
-    services.nomination_transition(actor=office_user, nomination=nomination, to_state=S.AT_COUNCIL)
-    services.nomination_transition(actor=office_user, nomination=nomination, to_state=S.COUNCIL_PASSED)
+    # the council step is made by the councils app (agenda, vote): no button of this app
+    with pytest.raises(PermissionDenied) as exc:
+        services.nomination_transition(actor=office_user, nomination=nomination, to_state=S.AT_COUNCIL)
+    assert str(exc.value) == ("Bước này do Hội đồng Thi đua – Khen thưởng thực hiện trong phiên họp (chương trình họp, biểu "
+                              "quyết).")
+    services.nominations_council_transition(actor=office_user, nominations=[nomination], to_state=S.AT_COUNCIL)
+    services.nominations_council_transition(actor=office_user, nominations=[nomination], to_state=S.COUNCIL_PASSED)
     with pytest.raises(ValidationError):
         services.nomination_transition(actor=office_user, nomination=nomination, to_state=S.DECIDED)
     services.nomination_transition(actor=office_user, nomination=nomination, to_state=S.DECIDED, decision={

@@ -242,6 +242,19 @@ def test_a_transition_page_returns_with_a_reason(client, office_user, sub_a):
     assert client.get(reverse("nominations:nomination_transition", args=[nomination.pk, "decided"])).status_code == 404
 
 
+def test_the_council_step_has_no_button_and_its_page_is_refused(client, office_user, sub_a):
+    """“Đưa ra Hội đồng” and “Ghi nhận Hội đồng (không) thông qua” are made by the councils app (agenda, votes)."""
+    vetted = NominationFactory(submission=sub_a, person=staff(sub_a.unit, 1)[0], state="vetted_pass")
+    at_council = NominationFactory(submission=sub_a, person=staff(sub_a.unit, 1)[0], state="at_council")
+    client.force_login(office_user)
+    for nomination, target in ((vetted, "at_council"), (at_council, "council_passed"), (at_council, "council_rejected")):
+        url = reverse("nominations:nomination_transition", args=[nomination.pk, target])
+        page = text(client.get(reverse("nominations:nomination_detail", args=[nomination.pk])))
+        assert url not in page
+        assert (client.get(url).status_code, client.post(url, {"reason": "Hội đồng đã họp"}).status_code) == (403, 403)
+    assert list(Nomination.objects.order_by("pk").values_list("state", flat=True)) == ["vetted_pass", "at_council"]
+
+
 def test_round_form_explains_what_is_missing(client, office_user):
     client.force_login(office_user)
     response = client.post(reverse("nominations:round_create"), {"name": "Chuyên đề chuyển đổi số", "kind": "thematic", "year": 2025,

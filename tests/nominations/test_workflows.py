@@ -5,7 +5,7 @@ only after the commit; a rolled-back move leaves neither. ``available()`` gives 
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from nominations import services
@@ -183,12 +183,47 @@ def test_nomination_moves_available_to_each_role(office_user, head_a, council_us
     nomination.state = S.RETURNED
     assert moves(head_a) == moves(office_user) == [("resubmitted", "Gửi lại", False)]
     assert moves(head_b) == []
-    nomination.state = S.VETTED_PASS
-    assert moves(office_user) == [("at_council", "Đưa ra Hội đồng", False), ("returned", "Trả lại", True)]
+    nomination.state = S.VETTED_PASS  # the council step (agenda, votes) is no button here: the councils app makes it
+    assert moves(office_user) == [("returned", "Trả lại", True)]
     nomination.state = S.AT_COUNCIL
-    assert moves(office_user) == [("council_passed", "Ghi nhận Hội đồng thông qua", False),
-                                  ("council_rejected", "Ghi nhận Hội đồng không thông qua", True)]
+    assert moves(office_user) == moves(council_user) == []
+    nomination.state = S.COUNCIL_REJECTED
+    assert moves(office_user) == []
     nomination.state = S.COUNCIL_PASSED
     assert moves(office_user) == [("decided", "Ghi quyết định khen thưởng", False)]
     nomination.state = S.DECIDED
     assert moves(office_user) == []
+
+
+def test_the_council_step_is_made_only_through_the_councils_service(office_user, council_user, sub_a, received,
+                                                                     django_capture_on_commit_callbacks):
+    """“Đưa ra Hội đồng”, “Hội đồng thông qua / không thông qua”, the withdrawal and the re-vote are moves no page offers
+    (``manual=False``): the nomination's own services refuse them; ``nominations_council_transition`` (called by the
+    councils app) makes them, audited once and emitted after the commit."""
+    nomination = NominationFactory(submission=sub_a, state=S.VETTED_PASS)
+    council_moves = [m for m in NOMINATION_WORKFLOW.moves if not m.manual]
+    assert [(m.source, m.target) for m in council_moves] == [
+        ((S.VETTED_PASS,), S.AT_COUNCIL), ((S.AT_COUNCIL,), S.VETTED_PASS), ((S.AT_COUNCIL,), S.COUNCIL_PASSED),
+        ((S.AT_COUNCIL,), S.COUNCIL_REJECTED), ((S.COUNCIL_PASSED, S.COUNCIL_REJECTED), S.AT_COUNCIL)]
+    assert not any(NOMINATION_WORKFLOW.may(user, nomination, move) for move in council_moves for user in (office_user, council_user))
+    for call in (lambda: services.nomination_transition(actor=office_user, nomination=nomination, to_state=S.AT_COUNCIL),
+                 lambda: services.nominations_bulk_transition(actor=office_user, nominations=[nomination], to_state=S.AT_COUNCIL)):
+        with pytest.raises(PermissionDenied):
+            call()
+    assert (Nomination.objects.get(pk=nomination.pk).state, transitions()) == (S.VETTED_PASS, [])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.nominations_council_transition(actor=council_user, nominations=[nomination], to_state=S.AT_COUNCIL,
+                                                reason="Phiên họp số 1")
+        services.nominations_council_transition(actor=council_user, nominations=[nomination], to_state=S.COUNCIL_REJECTED,
+                                                reason="Đồng ý 5/9: không đạt")
+    with pytest.raises(ValidationError) as exc:
+        services.nominations_council_transition(actor=council_user, nominations=[nomination], to_state=S.COUNCIL_PASSED)
+    assert exc.value.messages == [f"{nomination}: không chuyển được từ “Hội đồng không thông qua” sang “Hội đồng thông qua”."]
+    nomination.refresh_from_db()
+    assert (nomination.state, nomination.last_reason) == (S.COUNCIL_REJECTED, "Đồng ý 5/9: không đạt")
+    assert transitions() == [("nomination", nomination.pk, council_user.pk, "vetted_pass", "at_council", "Phiên họp số 1"),
+                             ("nomination", nomination.pk, council_user.pk, "at_council", "council_rejected", "Đồng ý 5/9: không đạt")]
+    assert [(a, b) for _s, _w, _pk, a, b, _e in received] == [("vetted_pass", "at_council"), ("at_council", "council_rejected")]
+    head = UnitUserFactory(unit=sub_a.unit)
+    with pytest.raises(PermissionDenied):
+        services.nominations_council_transition(actor=head, nominations=[nomination], to_state=S.AT_COUNCIL)

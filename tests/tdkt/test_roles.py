@@ -85,3 +85,12 @@ def test_guards_refuse_with_a_message_and_let_the_system_through(people, unit_a,
 def test_templates_ask_the_user_not_the_role_name(people):
     assert (people["head"].is_unit_head, people["council"].is_council_member, people["office"].is_office) == (True, True, True)
     assert (people["office"].is_unit_head, people["head"].is_council_member) == (False, False)
+
+
+def test_who_manages_the_council_and_who_may_sit_on_it(people):
+    answers = {name: (roles.manages_councils(user), roles.may_sit_on_council(user), roles.manages_council.test(user))
+               for name, user in people.items()}
+    assert answers == {
+        "admin": (True, False, True), "superuser": (True, True, True), "office": (True, True, True),
+        "council": (False, True, False), "head": (False, False, False), "inactive office": (False, False, False),
+        "inactive head": (False, False, False), "anonymous": (False, False, False)}

@@ -168,3 +168,23 @@ def test_a_table_with_two_moves_between_the_same_states_is_refused():
     with pytest.raises(ValueError, match="two moves from pending to running"):
         Workflow(name="x", model=ExportJob, states=S, state_field="status",
                  moves=[Move(source=(S.PENDING,), target=S.RUNNING), Move(source=(S.PENDING,), target=S.RUNNING)])
+
+
+def test_a_move_that_is_not_manual_is_offered_to_nobody_and_made_only_automatically(office, events,
+                                                                                    django_capture_on_commit_callbacks):
+    machine = Workflow(name="test.auto", model=ExportJob, states=S, state_field="status", moves=[
+        Move(source=(S.PENDING,), target=S.RUNNING, label="Chạy", allowed=is_office, manual=False,
+             denied_message="Bước này do tác vụ nền thực hiện."),
+    ])
+    job = _job(office)
+    assert (machine.available(office, job), machine.may(office, job, machine.moves[0])) == ([], False)
+    with pytest.raises(PermissionDenied) as exc:
+        machine.apply(job, actor=office, to=S.RUNNING)
+    assert str(exc.value) == "Bước này do tác vụ nền thực hiện."
+    with pytest.raises(PermissionDenied):
+        machine.apply(job, actor=None, to=S.RUNNING)  # not even the system without saying so
+    with pytest.raises(PermissionDenied):  # automatic still asks who may
+        machine.apply(job, actor=UserFactory(role="council"), to=S.RUNNING, automatic=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = machine.apply(job, actor=office, to=S.RUNNING, automatic=True)
+    assert (moved.status, AuditEvent.objects.get().to_state, len(events)) == (S.RUNNING, S.RUNNING, 1)

@@ -1,1 +1,0 @@
-"""Models of the councils app (filled by its issue)."""

@@ -1,1 +1,0 @@
-"""Selectors of the councils app (filled by its issue)."""

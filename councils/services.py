@@ -1,1 +1,0 @@
-"""Services of the councils app (filled by its issue)."""

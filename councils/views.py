@@ -1,1 +1,0 @@
-"""Views of the councils app (filled by its issue)."""

@@ -1,0 +1,40 @@
+"""Views of the councils app, one module per concern: the set-up (council, members, voting rules), meetings (the
+members' home, the list, the meeting page, the office's management), agenda items (the dossier, comments, recusals),
+votes, and the meeting summary. Thin: every read is a selector, every write a service."""
+
+from .items import item_comment, item_detail, item_remove, recusal_add, recusal_remove
+from .meetings import (
+    agenda_builder,
+    attendance,
+    council_home,
+    meeting_create,
+    meeting_detail,
+    meeting_edit,
+    meeting_list,
+    meeting_transition,
+    readings,
+)
+from .setup import council_detail, council_form, council_list, member_add, member_edit, rule_form, rule_list
+from .summary import meeting_summary, summary_export
+from .voting import (
+    ballot,
+    item_defer,
+    paper_entry,
+    vote,
+    vote_repeat,
+    voting_close,
+    voting_close_group,
+    voting_open,
+    voting_open_group,
+    written_opinion,
+)
+
+__all__ = [
+    "item_comment", "item_detail", "item_remove", "recusal_add", "recusal_remove",
+    "agenda_builder", "attendance", "council_home", "meeting_create", "meeting_detail", "meeting_edit", "meeting_list",
+    "meeting_transition", "readings",
+    "council_detail", "council_form", "council_list", "member_add", "member_edit", "rule_form", "rule_list",
+    "meeting_summary", "summary_export",
+    "ballot", "item_defer", "paper_entry", "vote", "vote_repeat", "voting_close", "voting_close_group", "voting_open",
+    "voting_open_group", "written_opinion",
+]
