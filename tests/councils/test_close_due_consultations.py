@@ -6,11 +6,13 @@ import io
 import pytest
 from django.core.management import call_command
 
+from councils import periodic as council_jobs
 from councils.enums import Choice, MeetingState, Outcome
 from councils.models import AgendaItem, Meeting
 from councils.services import vote_cast
 from nominations.enums import NominationState
 from nominations.models import Nomination
+from tdkt import periodic
 from tests.factories.councils import consultation, rule_for, vetted
 from tests.factories.nominations import title
 
@@ -34,3 +36,9 @@ def test_the_command_closes_what_is_due_and_nothing_else(office, council9):
     out = io.StringIO()
     call_command("close_due_consultations", stdout=out)
     assert out.getvalue() == "0 đợt lấy ý kiến đã kết thúc.\n"
+
+
+def test_the_task_worker_runs_it_every_five_minutes():
+    job = {job.name: job for job in periodic.jobs()}["councils.close_due_consultations"]
+    assert job.every == datetime.timedelta(minutes=5)
+    assert job.func is council_jobs.close_due_consultations

@@ -35,6 +35,7 @@ def ticks():
 
 def test_the_apps_jobs_are_discovered():
     assert {job.name: job.every for job in periodic.jobs()} == {
+        "councils.close_due_consultations": datetime.timedelta(minutes=5),
         "nominations.prune_import_stashes": HOUR,
         "tdkt.prune_exports": HOUR,
         "tdkt.prune_task_results": datetime.timedelta(hours=6),

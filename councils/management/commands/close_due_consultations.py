@@ -1,5 +1,5 @@
-"""Close the written consultations whose deadline has passed (run it from cron every few minutes, e.g.
-``*/5 * * * * manage.py close_due_consultations``): each open item is counted and its nomination moved, then the
+"""Close the written consultations whose deadline has passed. The task worker does it every five minutes
+(``councils/periodic.py``); this command is for running it by hand. Each open item is counted and its nomination moved, then the
 consultation is closed, by the system (audited without an actor)."""
 
 from django.core.management.base import BaseCommand

@@ -1,0 +1,13 @@
+"""The councils app's periodic jobs (run by the task worker: ``tdkt/periodic.py``)."""
+
+import datetime
+
+from tdkt.periodic import periodic
+
+from .services import consultations_close_due
+
+
+@periodic("councils.close_due_consultations", every=datetime.timedelta(minutes=5))
+def close_due_consultations(now):
+    """Written consultations whose deadline has passed: each open item counted, its nomination moved, the consultation closed."""
+    return {"closed": len(consultations_close_due(now=now))}
