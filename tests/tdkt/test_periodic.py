@@ -139,7 +139,8 @@ def test_the_worker_command_schedules_the_tick_and_runs_it(settings, tmp_path):
     beat_at = WorkerHeartbeat.objects.get().beat_at
     assert waiting.run_after == beat_at + periodic.TICK
     assert set(PeriodicJob.objects.values_list("name", "last_ok")) == {
-        ("nominations.prune_import_stashes", True), ("tdkt.prune_exports", True), ("tdkt.prune_task_results", True)}
+        ("councils.close_due_consultations", True), ("nominations.prune_import_stashes", True), ("tdkt.prune_exports", True),
+        ("tdkt.prune_task_results", True)}
 
 
 @pytest.mark.django_db
