@@ -12,9 +12,11 @@ Prints pages/s, p50/p95 and errors of each and ``ratio load list/admin``. gunico
 included.
 """
 
+import atexit
 import http.client
 import os
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -27,7 +29,8 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-TMP = tempfile.mkdtemp(prefix="tdkt-load-")
+TMP = tempfile.mkdtemp(prefix="tdkt-load-")  # the collected static files (and the SQLite database), removed at the end
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)
 URL = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{TMP}/bench.sqlite3"
 CLIENTS, SECONDS_PER_SIDE, ROUND_SECONDS, WARM_SECONDS, TIMEOUT = 50, 20, 5, 2, 30
 PAGES = {"list": "/de-nghi/", "admin": "/quan-tri/nominations/nomination/"}
