@@ -12,9 +12,11 @@ Prints pages/s, p50/p95 and errors of each and ``ratio load list/admin``. gunico
 included.
 """
 
+import atexit
 import http.client
 import os
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -27,7 +29,8 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-TMP = tempfile.mkdtemp(prefix="tdkt-load-")
+TMP = tempfile.mkdtemp(prefix="tdkt-load-")  # the collected static files (and the SQLite database), removed at the end
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)
 URL = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{TMP}/bench.sqlite3"
 CLIENTS, SECONDS_PER_SIDE, ROUND_SECONDS, WARM_SECONDS, TIMEOUT = 50, 20, 5, 2, 30
 PAGES = {"list": "/de-nghi/", "admin": "/quan-tri/nominations/nomination/"}
@@ -133,6 +136,10 @@ def percentile(values, q):
 
 
 def main():
+    # Ctrl+C (even when started in the background, where SIGINT comes ignored) and SIGTERM end the run through the
+    # ``finally`` that stops gunicorn
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, stop)
     manage("migrate", "-v0")
     build("default", 1)
     manage("collectstatic", "--noinput", "-v0")
@@ -140,15 +147,11 @@ def main():
     cookie = session_cookie()
     port = free_port()
     print(f"Cơ sở dữ liệu: {connection.vendor}; {rows:,} đề nghị; gunicorn 2 worker trên 127.0.0.1:{port}".replace(",", "."))
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "tdkt.wsgi:application", "--workers", "2", "--bind",
-                               f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"],
-                              cwd=BASE_DIR, env={**os.environ, **SERVER_ENV}, start_new_session=True)
-
-    def stop(*_args):
-        raise SystemExit(1)
-
-    signal.signal(signal.SIGTERM, stop)
+    server = None
     try:
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "tdkt.wsgi:application", "--workers", "2", "--bind",
+                                   f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"],
+                                  cwd=BASE_DIR, env={**os.environ, **SERVER_ENV}, start_new_session=True)
         wait_until_up(server, port, cookie)
         for path in PAGES.values():
             run_round(port, path, cookie, WARM_SECONDS)  # both workers warm on both pages
@@ -170,9 +173,13 @@ def main():
         stop_server(server)
 
 
+def stop(*_args):
+    raise SystemExit(1)
+
+
 def stop_server(server):
     """gunicorn's master stops its workers on SIGTERM; the whole group is killed if it has not within 10 s."""
-    if server.poll() is None:
+    if server is not None and server.poll() is None:
         server.terminate()
         try:
             server.wait(timeout=10)
@@ -182,4 +189,8 @@ def stop_server(server):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("Đã dừng (gunicorn đã tắt).", file=sys.stderr)
+        sys.exit(130)

@@ -7,7 +7,7 @@ Django admin changelist of the same rows.
 
 BENCH_DATABASE_URL must name a database made for this: it is migrated and filled (kept for the next run). On
 PostgreSQL the 100,000 rows live in the schema ``bench_100k`` of that database (the 10,000 in ``public``), on SQLite
-in a second file, so that both sizes are measured in the same run, alternately.
+in a second file (the name with ``-100k``), so that both sizes are measured in the same run, alternately.
 
 Prints:
   1. the rule check of a round of 1,000 nominations (every rule, all nominations at once): median time and queries,
@@ -17,7 +17,9 @@ Prints:
      database in turn (one page at a time, alternating the two sizes ABBA, median of 21), and the ratio 100k/10k of each.
 """
 
+import atexit
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,8 +29,11 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-TMP = tempfile.mkdtemp(prefix="tdkt-bench-")
-URL = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{TMP}/bench-10k.sqlite3"
+URL = os.environ.get("BENCH_DATABASE_URL")
+if not URL:  # two SQLite files in a temp dir, removed at the end
+    TMP = tempfile.mkdtemp(prefix="tdkt-bench-")
+    atexit.register(shutil.rmtree, TMP, ignore_errors=True)
+    URL = f"sqlite:///{TMP}/bench-10k.sqlite3"
 os.environ["DATABASE_URL"] = URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tdkt.settings")
 os.environ["AXES_ENABLED"] = "false"
@@ -42,7 +47,7 @@ BIG_SCHEMA = "bench_100k"
 if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
     settings.DATABASES[BIG] = {**settings.DATABASES["default"], "OPTIONS": {"options": f"-c search_path={BIG_SCHEMA}"}}
 else:
-    settings.DATABASES[BIG] = {**settings.DATABASES["default"], "NAME": f"{TMP}/bench-100k.sqlite3"}
+    settings.DATABASES[BIG] = {**settings.DATABASES["default"], "NAME": f"{settings.DATABASES['default']['NAME']}-100k"}
 
 import django  # noqa: E402
 

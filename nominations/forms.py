@@ -250,7 +250,8 @@ class InitiativeForm(NFCFormMixin, forms.Form):
 
 class NominationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm theo tên"), method="filter_q")
-    round = django_filters.ModelChoiceFilter(label=_("Đợt"), queryset=NominationRound.objects.all(), empty_label=_("Tất cả các đợt"))
+    round = django_filters.ModelChoiceFilter(label=_("Đợt"), queryset=NominationRound.objects.only("id", "name"),
+                                             empty_label=_("Tất cả các đợt"))  # a choice shows the name
     unit = django_filters.ModelChoiceFilter(label=_("Đơn vị đề nghị"), queryset=Unit.objects.none(), method="filter_unit",
                                             empty_label=_("Tất cả đơn vị"))
     state = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=NominationState.choices, empty_label=_("Tất cả"))

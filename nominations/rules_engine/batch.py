@@ -1,6 +1,8 @@
 """The batch being checked: the pending nominations and the data the validators share, each loaded once
-with an aggregate query (positions around the reference dates, discipline records, award names), so the
-number of queries does not grow with the number of nominations."""
+with one query (positions around the reference dates, discipline records, the subjects' nominations and award
+records, award names), so the number of queries does not grow with the number of nominations.
+
+Lists of ids go to the database as ``__any`` (``tdkt.db``): one array parameter on PostgreSQL, whatever their length."""
 
 import datetime
 from collections import defaultdict

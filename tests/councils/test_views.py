@@ -100,6 +100,9 @@ def test_the_meeting_page_query_count_does_not_grow_with_the_agenda(client, offi
                 response = client.get(meeting_url(meeting), **extra)
             assert response.status_code == 200
             assert response.content.decode().count('id="noi-dung-') == n
+        with django_assert_max_num_queries(18):  # the item's live part, polled every 3 s
+            response = client.get(item_url(meeting.items.order_by("position").first()), **HTMX)
+        assert response.content.decode().strip().startswith('<section id="item-state"')
 
 
 def test_the_meeting_page_groups_the_agenda_by_title_with_each_members_situation(client, open_sitting):
