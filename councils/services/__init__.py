@@ -41,6 +41,7 @@ from .voting import (
     paper_result_enter,
     vote_cast,
     vote_repeat,
+    votes_cast,
     voting_close,
     voting_open,
     voting_open_group,
@@ -53,6 +54,6 @@ __all__ = [
     "meeting_create", "meeting_update", "meeting_transition", "meeting_schedule", "meeting_start", "meeting_close",
     "meeting_cancel", "attendance_set", "agenda_add", "agenda_remove", "recusal_add", "recusal_remove", "item_mark_read",
     "item_comment_add",
-    "voting_open", "voting_open_group", "voting_close", "vote_cast", "written_opinion_record", "paper_result_enter",
+    "voting_open", "voting_open_group", "voting_close", "vote_cast", "votes_cast", "written_opinion_record", "paper_result_enter",
     "vote_repeat", "item_defer", "consultations_close_due",
 ]

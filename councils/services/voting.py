@@ -217,6 +217,13 @@ def vote_cast(*, actor, item, choice):
 
 
 @transaction.atomic
+def votes_cast(*, actor, choices):
+    """The ballot: ``actor`` votes on several items at once (``[(item, Choice), …]``), each as :func:`vote_cast`, all
+    or none (one refused choice refuses the whole ballot and nothing is counted). Returns the participations."""
+    return [_cast(actor=actor, item=item, choice=choice) for item, choice in choices]
+
+
+@transaction.atomic
 def written_opinion_record(*, actor, item, member, choice):
     """The secretary records the written opinion of ``member``, absent from a sitting with a written opinion, when the
     item's rule counts written opinions (as the member's own vote: once, before the close)."""

@@ -5,7 +5,6 @@ and written opinions. Every decision is the services'; these views ask, confirm 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -85,9 +84,7 @@ def ballot(request, pk):
                 "meeting": meeting, "choices": chosen, "back": reverse("councils:ballot", args=[meeting.pk]),
                 "action": reverse("councils:ballot", args=[meeting.pk])})
         try:
-            with transaction.atomic():  # the ballot is cast whole or not at all
-                for item, choice in chosen:
-                    services.vote_cast(actor=request.user, item=item, choice=choice)
+            services.votes_cast(actor=request.user, choices=chosen)
             messages.success(request, _("Đã ghi nhận %(n)s ý kiến biểu quyết của bạn.") % {"n": len(chosen)})
             return redirect(back)
         except ValidationError as exc:

@@ -305,6 +305,19 @@ def test_double_late_recused_absent_and_outsider_votes_are_refused(office, counc
     assert (Participation.objects.count(), VoteRound.objects.get().yes_count) == (1, 1)
 
 
+
+def test_a_ballot_of_several_items_is_cast_whole_or_not_at_all(office, council9):
+    council, seats, secretary = council9
+    _meeting, items = open_vote(office, council, seats, secretary, attending=seats, n=3)
+    services.vote_cast(actor=seats[1].user, item=items[2], choice=NO)
+    with pytest.raises(ValidationError) as exc:
+        services.votes_cast(actor=seats[1].user, choices=[(items[0], YES), (items[1], YES), (items[2], YES)])
+    assert exc.value.messages == ["Bạn đã biểu quyết nội dung này."]
+    assert Participation.objects.filter(member=seats[1]).count() == 1  # only the earlier vote on the third item
+    cast = services.votes_cast(actor=seats[1].user, choices=[(items[0], YES), (items[1], NO)])
+    assert len(cast) == 2 and Participation.objects.filter(member=seats[1]).count() == 3
+
+
 def test_a_vote_before_the_chair_opens_it_is_refused(office, council9):
     council, seats, secretary = council9
     rule_for(title("LDTT"))
