@@ -18,6 +18,7 @@ give the old column's value in ``OLD_COLUMNS`` (``{(table, column): function(row
 Prints one JSON line: the migrations unapplied and re-applied, and the tables refilled.
 """
 
+import datetime
 import json
 
 import django
@@ -59,6 +60,8 @@ def main():
             from psycopg.types.json import Jsonb  # imported here: PostgreSQL only
 
             return Jsonb(value)
+        if connection.vendor == "sqlite" and isinstance(value, datetime.time):
+            return value.isoformat()  # read back as a time (Django's converter), but sqlite3 binds no time objects
         return value
 
     def lines(columns, rows):

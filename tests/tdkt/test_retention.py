@@ -91,7 +91,8 @@ def test_the_periodic_task_removes_exactly_what_expired(world):
 
     done = periodic.run_due_jobs(now=NOW)
 
-    assert done == {"nominations.prune_import_stashes": (True, "files=2"),
+    assert done == {"councils.close_due_consultations": (True, "closed=0"),
+                    "nominations.prune_import_stashes": (True, "files=2"),
                     "tdkt.prune_exports": (True, "jobs=3, files=1, orphans=1"),
                     "tdkt.prune_task_results": (True, "results=2")}
     assert {key: path.exists() for key, path in files.items()} == {
