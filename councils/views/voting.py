@@ -176,43 +176,43 @@ def _close(request, meeting, items, back, award=None):
         "title": title, "turnouts": turnouts, "back": back, "meeting": meeting, "nhom": award_key(award) if award else ""})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def vote_repeat(request, pk):
-    """A re-vote (the chair, with a reason): the earlier result is kept."""
+def _item_step_with_reason(request, pk, *, perm, label, required, step, done, title, intro):
+    """A chair's or office's step on an item behind a confirmation page with a reason (``step(item, reason)`` is the
+    service call); the service's refusals come back on the form."""
     item = item_or_404(request, pk)
-    require_perm(request.user, "councils.repeat_vote", item)
+    require_perm(request.user, perm, item)
     back = reverse("councils:item_detail", args=[item.pk])
-    form = ReasonForm(request.POST or None, label=_("Lý do biểu quyết lại"))
+    form = ReasonForm(request.POST or None, required=required, label=label)
     if request.method == "POST" and form.is_valid():
         try:
-            services.vote_repeat(actor=request.user, item=item, reason=form.cleaned_data["reason"])
-            messages.success(request, _("“%(item)s” chờ biểu quyết lại; kết quả lần trước vẫn được lưu.") % {"item": item})
+            step(item, form.cleaned_data["reason"])
+            messages.success(request, done % {"item": item})
             return redirect(back)
         except ValidationError as exc:
             apply_service_errors(form, exc)
     return render(request, "councils/confirm.html", {
-        "title": _("Biểu quyết lại: %(item)s?") % {"item": item}, "form": form, "danger": True, "back": back,
-        "intro": _("Kết quả lần biểu quyết trước được giữ lại trong biên bản; đề nghị trở về trạng thái “Đưa ra Hội đồng”.")})
+        "title": title % {"item": item}, "form": form, "danger": True, "back": back, "intro": intro})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vote_repeat(request, pk):
+    """A re-vote (the chair, with a reason): the earlier result is kept."""
+    return _item_step_with_reason(
+        request, pk, perm="councils.repeat_vote", label=_("Lý do biểu quyết lại"), required=True,
+        step=lambda item, reason: services.vote_repeat(actor=request.user, item=item, reason=reason),
+        done=_("“%(item)s” chờ biểu quyết lại; kết quả lần trước vẫn được lưu."), title=_("Biểu quyết lại: %(item)s?"),
+        intro=_("Kết quả lần biểu quyết trước được giữ lại trong biên bản; đề nghị trở về trạng thái “Đưa ra Hội đồng”."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_defer(request, pk):
-    item = item_or_404(request, pk)
-    require_perm(request.user, "councils.defer_item", item)
-    back = reverse("councils:item_detail", args=[item.pk])
-    form = ReasonForm(request.POST or None, required=False, label=_("Lý do hoãn xét"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.item_defer(actor=request.user, item=item, reason=form.cleaned_data["reason"])
-            messages.success(request, _("Đã hoãn xét “%(item)s”: đề nghị trở về Văn phòng.") % {"item": item})
-            return redirect(back)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-    return render(request, "councils/confirm.html", {
-        "title": _("Hoãn xét: %(item)s?") % {"item": item}, "form": form, "danger": True, "back": back,
-        "intro": _("Đề nghị trở về trạng thái “thẩm định đạt” và có thể đưa vào phiên họp sau.")})
+    return _item_step_with_reason(
+        request, pk, perm="councils.defer_item", label=_("Lý do hoãn xét"), required=False,
+        step=lambda item, reason: services.item_defer(actor=request.user, item=item, reason=reason),
+        done=_("Đã hoãn xét “%(item)s”: đề nghị trở về Văn phòng."), title=_("Hoãn xét: %(item)s?"),
+        intro=_("Đề nghị trở về trạng thái “thẩm định đạt” và có thể đưa vào phiên họp sau."))
 
 
 # ---------------------------------------------------------------- the secretary: paper results, written opinions
