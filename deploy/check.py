@@ -67,6 +67,8 @@ http {{
 
 def check_systemd(work):
     """``systemd-analyze verify`` on the units with real paths; returns (ok, output)."""
+    if not (ROOT / ".venv" / "bin" / "python").exists():
+        return False, f"{ROOT / '.venv'} does not exist yet: the units run its programs (run `make install` first)"
     for name in ("lib", "backups", "etc"):
         (work / name).mkdir()
     shutil.copy(DEPLOY / "tdkt.env.example", work / "etc" / "tdkt.env")
