@@ -63,7 +63,7 @@ def evaluate(pending, *, stage, rules=None, today=None, preview=False, whole_lis
         return result
     batch = Batch(pending, stage=stage, rules=load_rules() if rules is None else rules, today=today, preview=preview,
                   whole_list=whole_list)
-    refs = [batch.ref(n) for n in pending]
+    refs = [f.ref for f in batch.facts]
     for rule in batch.rules:
         validator = VALIDATORS.get(rule.code)
         if validator is None or stage not in validator.stages:

@@ -52,7 +52,9 @@ def of_subjects(row, persons, units):
 
 
 class Facts(NamedTuple):
-    """What the validators read of a pending nomination."""
+    """What the validators read of a pending nomination, as plain values read once per nomination (``Batch.facts``, in the
+    order of ``Batch.items``): reading through the model's descriptors and related objects, again in every rule, was most
+    of the cost of checking a long list."""
 
     ref: datetime.date
     year: int
@@ -60,14 +62,25 @@ class Facts(NamedTuple):
     subject_key: tuple
     award_key: tuple
     award_code: str
+    person_id: int | None
+    unit_id: int | None
+    #: the round's id, or for a round not saved yet the object's id (one key per round either way)
+    round_key: int
+    round_kind: str
+    state: str
+    proposing_unit_id: int
+    title_id: int | None
 
 
 def _facts_of(n):
     nomination_round = n.round
-    award = n.title if n.title_id else n.form
-    return Facts(nomination_round.reference_date, nomination_round.year, n.submission.unit,
-                 ("p", n.person_id) if n.person_id else ("u", n.unit_id), ("t", n.title_id) if n.title_id else ("f", n.form_id),
-                 award.code if award else "")
+    person_id, unit_id, title_id, form_id = n.person_id, n.unit_id, n.title_id, n.form_id
+    award = n.title if title_id else n.form
+    unit = n.submission.unit
+    return Facts(nomination_round.reference_date, nomination_round.year, unit,
+                 ("p", person_id) if person_id else ("u", unit_id), ("t", title_id) if title_id else ("f", form_id),
+                 award.code if award else "", person_id, unit_id, n.round_id or id(nomination_round), nomination_round.kind,
+                 n.state, unit.pk, title_id)
 
 
 class Batch:
@@ -85,12 +98,13 @@ class Batch:
         self.today = today or timezone.localdate()
         self.pending_pks = [n.pk for n in self.items if n.pk]
         self._cache = {}
-        self._facts_by_id = {}
+        #: plain attributes of each pending nomination (objects already attached: no query), in the items' order;
+        #: validators read ``batch.facts[i]``
+        self.facts = [_facts_of(n) for n in self.items]
+        self._facts_by_id = {id(n): f for n, f in zip(self.items, self.facts, strict=True)}  # the items live with the batch
 
-    # -- plain attributes of a pending nomination (objects already attached: no query), read once per nomination:
-    #    reads through related objects were the main cost of checking a long list
     def _facts(self, n):
-        facts = self._facts_by_id.get(id(n))  # the items stay alive with the batch: their ids are theirs
+        facts = self._facts_by_id.get(id(n))
         if facts is None:
             facts = self._facts_by_id[id(n)] = _facts_of(n)
         return facts
@@ -142,11 +156,11 @@ class Batch:
     # -- positions (leadership, heads, members) around the reference dates: one query
     def positions(self):
         def load():
-            persons = {n.person_id for n in self.items if n.person_id}
-            units = {n.unit_id for n in self.items if n.unit_id}
+            persons = {f.person_id for f in self.facts if f.person_id}
+            units = {f.unit_id for f in self.facts if f.unit_id}
             if not persons and not units:
                 return []
-            dates = [self.ref(n) for n in self.items]
+            dates = [f.ref for f in self.facts]
             # plain tuples, in the model's order (a unit's head is the first one found)
             return [Position._make(row) for row in
                     PositionAssignment.objects.filter(Q(person_id__any=persons) | Q(unit_id__any=units))
@@ -155,20 +169,24 @@ class Batch:
         return self._once("positions", load)
 
     def _positions_by(self, attr):
-        key = "positions_by_" + attr
-        if key not in self._cache:
-            grouped = self._cache[key] = defaultdict(list)
+        grouped = self._cache.get(attr)
+        if grouped is None:
+            grouped = self._cache[attr] = defaultdict(list)
             for a in self.positions():
                 grouped[getattr(a, attr)].append(a)
-        return self._cache[key]
+        return grouped
 
-    def is_leader(self, n):
-        key = (n.person_id, self.ref(n))
-        leaders = self._cache.setdefault("leaders", {})  # R1 asks once per scope (unit, agency)
-        if key not in leaders:
-            leaders[key] = any(a.is_leadership and _covers(a.start_date, a.end_date, key[1])
-                               for a in self._positions_by("person_id")[key[0]])
-        return leaders[key]
+    def is_leader(self, person_id, date):
+        """The person holds a leadership position on ``date`` (R1 asks once per scope: unit, agency)."""
+        leaders = self._cache.get("leaders")
+        if leaders is None:
+            leaders = self._cache["leaders"] = {}
+        key = (person_id, date)
+        found = leaders.get(key)
+        if found is None:
+            found = leaders[key] = any(a.is_leadership and _covers(a.start_date, a.end_date, date)
+                                       for a in self._positions_by("person_id").get(person_id, ()))
+        return found
 
     def head_of(self, unit_id, date):
         for a in self._positions_by("unit_id")[unit_id]:
@@ -185,18 +203,19 @@ class Batch:
     # -- discipline and hold records of the subjects: one query
     def disciplines(self):
         def load():
-            persons = {n.person_id for n in self.items if n.person_id}
-            units = {n.unit_id for n in self.items if n.unit_id}
+            persons = {f.person_id for f in self.facts if f.person_id}
+            units = {f.unit_id for f in self.facts if f.unit_id}
             grouped = defaultdict(list)
             for d in DisciplineRecord.objects.filter(Q(person_id__any=persons) | Q(unit_id__any=units)).order_by("start_date"):
                 grouped[("p", d.person_id) if d.person_id else ("u", d.unit_id)].append(d)
             return grouped
         return self._once("disciplines", load)
 
-    def discipline_cut_year(self, n):
-        """After a discipline, achievements count only from its end: years up to the end's year are out."""
-        ref = self.ref(n)
-        ends = [d.end_date for d in self.disciplines()[self.subject_key(n)]
+    def discipline_cut_year(self, f):
+        """After a discipline, achievements count only from its end: years up to the end's year are out (``f``: a
+        nomination's facts)."""
+        ref = f.ref
+        ends = [d.end_date for d in self.disciplines()[f.subject_key]
                 if d.kind in DISCIPLINES and d.end_date and d.end_date < ref]
         return max(ends) if ends else None
 
@@ -205,16 +224,16 @@ class Batch:
         """``(persons, units)`` whose history the rules read: the pending subjects and the members of the pending units
         at their reference dates (R4 counts the members' results)."""
         def load():
-            persons = {n.person_id for n in self.items if n.person_id}
-            units = {n.unit_id for n in self.items if n.unit_id}
-            for n in self.items:
-                if n.unit_id:
-                    persons.update(self.members(n.unit_id, self.ref(n)))
+            persons = {f.person_id for f in self.facts if f.person_id}
+            units = {f.unit_id for f in self.facts if f.unit_id}
+            for f in self.facts:
+                if f.unit_id:
+                    persons.update(self.members(f.unit_id, f.ref))
             return persons, units
         return self._once("subjects", load)
 
     def years(self):
-        return self._once("years", lambda: sorted({self.year(n) for n in self.items}))
+        return self._once("years", lambda: sorted({f.year for f in self.facts}))
 
     def subject_nominations(self):
         """The nominations that count (``existing()``) of the subjects in the pending years, every kind of round, in the

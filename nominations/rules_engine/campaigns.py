@@ -46,21 +46,23 @@ def registration_required(rule, batch, idx):
     đua (trong các loại đợt ``round_kinds``, mặc định tổng kết năm) cho cá nhân, tập thể đã đăng ký đúng
     danh hiệu đó trong phiếu đăng ký đã được duyệt của năm."""
     kinds = rule.parameters.get("round_kinds", [AwardType.ANNUAL])
-    candidates = [i for i in idx if batch.items[i].title_id and batch.items[i].round.kind in kinds]
+    facts = batch.facts
+    candidates = [i for i in idx if facts[i].title_id and facts[i].round_kind in kinds]
     if not candidates:
         return []
-    required = registration_required_years({batch.year(batch.items[i]) for i in candidates})
-    candidates = [i for i in candidates if batch.year(batch.items[i]) in required]
+    required = registration_required_years({facts[i].year for i in candidates})
+    candidates = [i for i in candidates if facts[i].year in required]
     if not candidates:
         return []
-    registered = registered_titles(required, person_ids={batch.items[i].person_id for i in candidates if batch.items[i].person_id},
-                                   unit_ids={batch.items[i].unit_id for i in candidates if batch.items[i].unit_id})
+    registered = registered_titles(required, person_ids={facts[i].person_id for i in candidates if facts[i].person_id},
+                                   unit_ids={facts[i].unit_id for i in candidates if facts[i].unit_id})
     out = []
     for i in candidates:
-        n = batch.items[i]
-        subject = ("person", n.person_id) if n.person_id else ("unit", n.unit_id)
-        if (n.round.year, *subject, n.title_id) in registered:
+        f = facts[i]
+        subject = ("person", f.person_id) if f.person_id else ("unit", f.unit_id)
+        if (f.year, *subject, f.title_id) in registered:
             continue
+        n = batch.items[i]
         out.append((i, violation(rule, _("%(subject)s chưa đăng ký danh hiệu “%(title)s” năm %(year)s (hoặc phiếu đăng ký của đơn vị "
                                          "chưa được duyệt)") % {"subject": n.subject, "title": n.title, "year": n.round.year})))
     return out

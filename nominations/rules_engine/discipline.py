@@ -18,10 +18,15 @@ def hold(rule, batch, idx):
     áp dụng cho đợt đột xuất)."""
     out = []
     discipline_kinds = DisciplineKind.disciplines()
+    disciplines = batch.disciplines()
     for i in idx:
+        f = batch.facts[i]
+        records = disciplines.get(f.subject_key)
+        if not records:
+            continue
         n = batch.items[i]
-        ref, year = batch.ref(n), batch.year(n)
-        for d in batch.disciplines()[batch.subject_key(n)]:
+        ref, year = f.ref, f.year
+        for d in records:
             period = (_("từ %(start)s đến %(end)s") % {"start": fmt_date(d.start_date), "end": fmt_date(d.end_date)} if d.end_date
                       else _("từ %(start)s, chưa kết thúc") % {"start": fmt_date(d.start_date)})
             if d.covers(ref):

@@ -15,10 +15,11 @@ def one_achievement(rule, batch, idx):
     đề nghị trong năm bị cảnh báo (``cross_unit_severity``)."""
     p = rule.parameters
     cross_severity = p.get("cross_unit_severity", RuleSeverity.WARNING)
-    items = [(i, batch.items[i]) for i in idx]
-    persons = {n.person_id for _i, n in items if n.person_id}
-    units = {n.unit_id for _i, n in items if n.unit_id}
-    years = {batch.year(n) for _i, n in items}
+    facts = batch.facts
+    items = [(i, facts[i]) for i in idx]
+    persons = {f.person_id for _i, f in items if f.person_id}
+    units = {f.unit_id for _i, f in items if f.unit_id}
+    years = {f.year for _i, f in items}
 
     def key(subject, award, year, kind, round_id):
         return subject, award, year, kind, round_id if kind == AwardType.AD_HOC else None
@@ -46,24 +47,25 @@ def one_achievement(rule, batch, idx):
         taken.setdefault(key(subject, award, row["year"], row["kind"], None), text)
     in_this_list = _("đã có trong danh sách này")
     out = []
-    for i, n in items:
-        year = batch.year(n)
-        k = key(batch.subject_key(n), batch.award_key(n), year, n.round.kind, n.round_id or id(n.round))
-        award = n.title if n.title_id else n.form
+    for i, f in items:
+        year = f.year
+        k = key(f.subject_key, f.award_key, year, f.round_kind, f.round_key)
         if k in taken:
+            n = batch.items[i]
+            award = n.title if n.title_id else n.form
             out.append((i, violation(rule, _("%(subject)s %(what)s “%(award)s” năm %(year)s: một thành tích chỉ khen thưởng một lần")
                                       % {"subject": n.subject, "what": taken[k], "award": award, "year": year})))
         else:
             taken[k] = in_this_list
-        if n.person_id:
-            unit = batch.proposing_unit(n)
-            others = taken.setdefault(("unit", n.person_id, year), [])
-            other_names = sorted({name for uid, name in others if uid != unit.pk})
+        if f.person_id:
+            unit_id = f.proposing_unit_id
+            others = taken.setdefault(("unit", f.person_id, year), [])
+            other_names = sorted({name for uid, name in others if uid != unit_id})
             if other_names:
                 out.append((i, violation(rule, _("%(subject)s cũng được %(units)s đề nghị trong năm %(year)s: kiểm tra để không khen "
                                                   "hai lần cho một thành tích")
-                                          % {"subject": n.subject, "units": ", ".join(other_names), "year": year},
+                                          % {"subject": batch.items[i].subject, "units": ", ".join(other_names), "year": year},
                                           severity=cross_severity)))
-            others.append((unit.pk, unit.name))
+            others.append((unit_id, f.proposing_unit.name))
     return out
 

@@ -25,15 +25,16 @@ class _History:
     """Ratings, merit awards, concurrent nominations and initiatives of the subjects, by year."""
 
     def __init__(self, batch, items, excluded_kinds, span):
+        """``items``: the facts (``Batch.facts``) of the nominations whose prerequisites are checked."""
         self.batch = batch
         lo, hi = span
-        persons = {n.person_id for n in items if n.person_id}
-        units = {n.unit_id for n in items if n.unit_id}
+        persons = {f.person_id for f in items if f.person_id}
+        units = {f.unit_id for f in items if f.unit_id}
         self.members = {}
-        for n in items:
-            if n.unit_id:
-                self.members[(n.unit_id, batch.ref(n))] = batch.members(n.unit_id, batch.ref(n))
-                persons.update(self.members[(n.unit_id, batch.ref(n))])
+        for f in items:
+            if f.unit_id:
+                members = self.members[(f.unit_id, f.ref)] = batch.members(f.unit_id, f.ref)
+                persons.update(members)
         who = Q(person_id__any=persons) | Q(unit_id__any=units)
         self.ratings = {}
         for person_id, unit_id, year, rating in PerformanceRating.objects.filter(who, year__gte=lo, year__lte=hi).order_by().values_list(
@@ -49,17 +50,17 @@ class _History:
             self.awards[(("p", row["person_id"]) if row["person_id"] else ("u", row["unit_id"]), tcode or fcode)].add(row["year"])
         # Nominations of the same year count as "this year's" title (LĐTT proposed with CSTĐCS, members' LĐTT…).
         self.concurrent = defaultdict(set)
-        years = {batch.year(n) for n in items}
+        years = {f.year for f in items}
         kinds = [k for k in AwardType.values if k not in excluded_kinds]
         for row in batch.subject_nominations():
             if row["round__year"] in years and row["round__kind"] in kinds and of_subjects(row, persons, units):
                 subject = ("p", row["person_id"]) if row["person_id"] else ("u", row["unit_id"])
                 self.concurrent[(subject, row["title__code"] or row["form__code"])].add(row["round__year"])
         self.pending_count = Counter()  # (subject, award code, year) → pending nominations
-        for n in batch.items:
-            subject, code, year = batch.subject_key(n), batch.award_code(n), batch.year(n)
+        for f in batch.facts:
+            subject, code, year = f.subject_key, f.award_code, f.year
             self.pending_count[(subject, code, year)] += 1
-            if n.round.kind in kinds:
+            if f.round_kind in kinds:
                 self.concurrent[(subject, code)].add(year)
         self.initiatives = defaultdict(list)
         for person_id, year, scope in Initiative.objects.filter(person_id__any=persons, year__gte=lo, year__lte=hi).order_by().values_list(
@@ -71,13 +72,14 @@ class _History:
             return True
         if year in self.concurrent[(subject, code)]:
             # the nomination being checked does not prove itself
-            return not (self_item is not None and self.batch.subject_key(self_item) == subject
-                        and self.batch.award_code(self_item) == code and self._only_self(subject, code, year, self_item))
+            return not (self_item is not None and self_item.subject_key == subject
+                        and self_item.award_code == code and self._only_self(subject, code, year, self_item))
         return False
 
     def _only_self(self, subject, code, year, item):
-        """No other pending nomination of ``subject`` for ``code`` in ``year`` than ``item`` (which has that subject and code)."""
-        others = self.pending_count[(subject, code, year)] - (1 if self.batch.year(item) == year else 0)
+        """No other pending nomination of ``subject`` for ``code`` in ``year`` than ``item`` (facts; it has that subject and
+        code)."""
+        others = self.pending_count[(subject, code, year)] - (1 if item.year == year else 0)
         return others == 0
 
     def rating(self, subject, year):
@@ -91,8 +93,11 @@ def _years_back(crit):
     return max(option["years"] for option in options) + 1 if options else 0
 
 
+RANKS = {value: Rating.rank(value) for value in RATINGS}
+
+
 def _rank(value):
-    return Rating.rank(value) if value in RATINGS else 0
+    return RANKS.get(value, 0)
 
 
 def _missing_years(got, size, year, cut):
@@ -114,7 +119,8 @@ def _missing_years(got, size, year, cut):
 
 
 def _person_prerequisites(batch, hist, n, crit, names, cut):
-    subject, year = batch.subject_key(n), batch.year(n)
+    """``n``: the nomination's facts (``Batch.facts``)."""
+    subject, year = n.subject_key, n.year
     problems = []
     if cut and year <= cut.year:
         return [_("thành tích năm %(year)s không được tính vì kỷ luật đến %(date)s") % {"year": year, "date": fmt_date(cut)}]
@@ -190,7 +196,8 @@ def _person_prerequisites(batch, hist, n, crit, names, cut):
 
 
 def _unit_prerequisites(batch, hist, n, crit, names):
-    subject, year = batch.subject_key(n), batch.year(n)
+    """``n``: the nomination's facts (``Batch.facts``)."""
+    subject, year = n.subject_key, n.year
     problems = []
     if "min_rating" in crit:
         rating = hist.rating(subject, year)
@@ -199,7 +206,7 @@ def _unit_prerequisites(batch, hist, n, crit, names):
         elif _rank(rating) < _rank(crit["min_rating"]):
             problems.append(_("tập thể xếp loại năm %(year)s là “%(r)s”, cần từ “%(min)s” trở lên")
                             % {"year": year, "r": _rating_label(rating), "min": _rating_label(crit["min_rating"])})
-    members = hist.members.get((n.unit_id, batch.ref(n)), [])
+    members = hist.members.get((n.unit_id, n.ref), [])
     if any(k in crit for k in ("members_min_rating", "members_award_share", "members_award_count")) and not members:
         return [*problems, _("tập thể chưa có thành viên vào ngày xét")]
     total = len(members)
@@ -233,34 +240,35 @@ def prerequisites(rule, batch, idx):
     theo mã). Khen thưởng đột xuất, chuyên đề không được tính (R7); sau kỷ luật chỉ tính thành tích
     từ khi hết thời hạn kỷ luật (R6)."""
     targets = []
+    parameters = rule.parameters
     for i in idx:
-        n = batch.items[i]
-        crit = rule.parameters.get(batch.award_code(n))
+        f = batch.facts[i]
+        crit = parameters.get(f.award_code)
         if not crit:
             continue
         wants = crit.get("subject")
-        if wants and wants != ("person" if n.person_id else "unit"):
+        if wants and wants != ("person" if f.person_id else "unit"):
             continue
-        targets.append((i, n, crit))
+        targets.append((i, f, crit))
     if not targets:
         return []
-    r7 = batch.rule_params("R7", batch.ref(targets[0][1])) or {}
+    r7 = batch.rule_params("R7", targets[0][1].ref) or {}
     excluded = r7.get("excluded_kinds", [])
-    years = [batch.year(n) for _i, n, _c in targets]
+    years = [f.year for _i, f, _c in targets]
     # the history goes back as far as a criterion reads, and never more than HISTORY_YEARS before the first year
-    since = max(min(years) - HISTORY_YEARS, min(batch.year(n) - _years_back(crit) for _i, n, crit in targets))
-    hist = _History(batch, [n for _i, n, _c in targets], excluded, (since, max(years)))
+    since = max(min(years) - HISTORY_YEARS, min(f.year - _years_back(crit) for _i, f, crit in targets))
+    hist = _History(batch, [f for _i, f, _c in targets], excluded, (since, max(years)))
     names = batch.award_names()
     out = []
-    for i, n, crit in targets:
-        if n.person_id:
-            problems = _person_prerequisites(batch, hist, n, crit, names, batch.discipline_cut_year(n))
+    for i, f, crit in targets:
+        if f.person_id:
+            problems = _person_prerequisites(batch, hist, f, crit, names, batch.discipline_cut_year(f))
         else:
-            problems = _unit_prerequisites(batch, hist, n, crit, names)
+            problems = _unit_prerequisites(batch, hist, f, crit, names)
         if problems:
-            award = names.get(batch.award_code(n), batch.award_code(n))
+            award = names.get(f.award_code, f.award_code)
             out.append((i, violation(rule, _("%(subject)s chưa đủ điều kiện “%(award)s”: %(problems)s")
-                                      % {"subject": n.subject, "award": award, "problems": "; ".join(problems)})))
+                                      % {"subject": batch.items[i].subject, "award": award, "problems": "; ".join(problems)})))
     return out
 
 

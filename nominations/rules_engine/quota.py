@@ -70,7 +70,7 @@ def _excess(new_flags, db_total, db_leaders, share):
 JUDGE, PROJECT, PROJECT_JUDGED = "judge", "project", "project_judged"
 
 
-def _r1_mode(batch, n):
+def _r1_mode(batch, f):
     """How R1 sees a pending nomination.
 
     R1 judges a unit's list when it is sent, and at every later stage: a nomination that is sent (any state but a
@@ -78,9 +78,9 @@ def _r1_mode(batch, n):
     written is not judged (a list may be typed in any order); shown to its unit (the form's live check, the lists) it
     is *projected*: what sending the unit's list now would give, as an advisory warning. Drafts arriving as a whole
     list (an Excel import) are projected and judged at once. A refused nomination does not count."""
-    if n.state not in COUNTED:
+    if f.state not in COUNTED:
         return None
-    if batch.stage not in (STAGE_ENTRY, STAGE_AUDIT) or n.state != DRAFT:
+    if batch.stage not in (STAGE_ENTRY, STAGE_AUDIT) or f.state != DRAFT:
         return JUDGE
     if batch.stage == STAGE_ENTRY and batch.whole_list:
         return PROJECT_JUDGED
@@ -90,11 +90,12 @@ def _r1_mode(batch, n):
 
 
 def _new_persons(rows, known, batch):
-    """``{person id: is a leader at the reference date}`` of the pending rows not already counted, in order."""
+    """``{person id: is a leader at the reference date}`` of the pending rows (``(i, facts)``) not already counted, in order."""
     new = {}
-    for _i, n in rows:
-        if n.person_id not in known and n.person_id not in new:
-            new[n.person_id] = batch.is_leader(n)
+    for _i, f in rows:
+        person_id = f.person_id
+        if person_id not in known and person_id not in new:
+            new[person_id] = batch.is_leader(person_id, f.ref)
     return new
 
 
@@ -121,67 +122,71 @@ def leadership_share(rule, batch, idx):
     sent = NominationState.sent()
     groups = defaultdict(list)
     period_of = {}  # a round's (filter, key), None when its kind is outside the period: read once per round
+    facts = batch.facts
     for i in idx:
-        n = batch.items[i]
-        if not n.person_id:
+        f = facts[i]
+        if not f.person_id:
             continue
-        mode = _r1_mode(batch, n)
+        mode = _r1_mode(batch, f)
         if not mode:
             continue
-        round_key = n.round_id or id(n.round)
-        if round_key not in period_of:
-            period_of[round_key] = _period_filter(p, n) if _in_period(p, n) else None
-        if period_of[round_key] is not None:
-            flt, key = period_of[round_key]
-            groups[key].append((i, n, flt, mode))
+        if f.round_key not in period_of:
+            n = batch.items[i]
+            period_of[f.round_key] = _period_filter(p, n) if _in_period(p, n) else None
+        if period_of[f.round_key] is not None:
+            flt, key = period_of[f.round_key]
+            groups[key].append((i, f, flt, mode))
     out = []
     for (period, value), members in groups.items():
         flt = members[0][2]
         base = batch.existing().filter(person__isnull=False, **flt)
-        persons = {n.person_id for _i, n, _f, _m in members}
-        sent_pairs, all_pairs = set(), set()  # (person, proposing unit) already in the period: all, and those sent
+        persons = {f.person_id for _i, f, _f, _m in members}
+        # persons already in the period, by proposing unit: all of them, and those sent (and every unit's sent ones)
+        all_by_unit, sent_by_unit, sent_persons = defaultdict(set), defaultdict(set), set()
         for row in batch.subject_nominations():
             if row["person_id"] in persons and _in_period_row(p, period, value, row):
-                all_pairs.add((row["person_id"], row["submission__unit_id"]))
+                all_by_unit[row["submission__unit_id"]].add(row["person_id"])
                 if row["state"] in sent:
-                    sent_pairs.add((row["person_id"], row["submission__unit_id"]))
+                    sent_by_unit[row["submission__unit_id"]].add(row["person_id"])
+                    sent_persons.add(row["person_id"])
         leader = _leader_at_reference()
         is_sent = Q(state__in=sent)
-        label_period = _("năm %(year)s") % {"year": value} if period == "year" else _("đợt “%(round)s”") % {"round": members[0][1].round}
-        judged = [(i, n) for i, n, _f, mode in members if mode == JUDGE]
-        projected = [(i, n) for i, n, _f, mode in members if mode in (PROJECT, PROJECT_JUDGED)]
-        advisory = {i for i, _n, _f, mode in members if mode == PROJECT}
-        projected_units = {batch.proposing_unit(n).pk for _i, n in projected}
+        label_period = (_("năm %(year)s") % {"year": value} if period == "year"
+                        else _("đợt “%(round)s”") % {"round": batch.items[members[0][0]].round})
+        judged = [(i, f) for i, f, _f, mode in members if mode == JUDGE]
+        projected = [(i, f) for i, f, _f, mode in members if mode in (PROJECT, PROJECT_JUDGED)]
+        advisory = {i for i, _f, _fl, mode in members if mode == PROJECT}
+        projected_units = {f.proposing_unit_id for _i, f in projected}
         judged_by_unit, projected_by_unit = defaultdict(list), defaultdict(list)  # in the list's order
         for rows, by_unit in ((judged, judged_by_unit), (projected, projected_by_unit)):
-            for i, n in rows:
-                by_unit[batch.proposing_unit(n).pk].append((i, n))
+            for i, f in rows:
+                by_unit[f.proposing_unit_id].append((i, f))
         if "unit" in scopes:
             per_unit = {row["submission__unit_id"]: row for row in base.values("submission__unit_id").annotate(
                 total=Count("person_id", distinct=True, filter=is_sent), leaders=Count("person_id", distinct=True, filter=leader & is_sent),
                 total_all=Count("person_id", distinct=True), leaders_all=Count("person_id", distinct=True, filter=leader))}
-            units = {batch.proposing_unit(n).pk: batch.proposing_unit(n) for _i, n in judged + projected}
+            units = {f.proposing_unit_id: f.proposing_unit for _i, f in judged + projected}
             for unit_id, unit in units.items():
                 db = per_unit.get(unit_id, {"total": 0, "leaders": 0, "total_all": 0, "leaders_all": 0})
                 mine = judged_by_unit[unit_id]
-                new = _new_persons(mine, {p_ for p_, u in sent_pairs if u == unit_id}, batch)
+                new = _new_persons(mine, sent_by_unit[unit_id], batch)
                 total, leaders, allowed, flagged = _excess(new, db["total"], db["leaders"], share)
                 out += [(i, _r1_message(rule, unit.name, label_period, (total, leaders, allowed), share, advisory=False))
-                        for i, n in mine if n.person_id in flagged]
+                        for i, f in mine if f.person_id in flagged]
                 if unit_id in projected_units:
                     drafts = projected_by_unit[unit_id]
-                    new = _new_persons(mine + drafts, {p_ for p_, u in all_pairs if u == unit_id}, batch)
+                    new = _new_persons(mine + drafts, all_by_unit[unit_id], batch)
                     total, leaders, allowed, flagged = _excess(new, db["total_all"], db["leaders_all"], share)
                     out += [(i, _r1_message(rule, unit.name, label_period, (total, leaders, allowed), share, advisory=i in advisory))
-                            for i, n in drafts if n.person_id in flagged]
+                            for i, f in drafts if f.person_id in flagged]
         if "all" in scopes:
             agg = base.aggregate(total=Count("person_id", distinct=True, filter=is_sent),
                                  leaders=Count("person_id", distinct=True, filter=leader & is_sent))
-            known = {p_ for p_, _u in sent_pairs}
+            known = sent_persons
             new = _new_persons(judged, known, batch)
             total, leaders, allowed, flagged = _excess(new, agg["total"], agg["leaders"], share)
             out += [(i, _r1_message(rule, _("Toàn cơ quan"), label_period, (total, leaders, allowed), share, advisory=False))
-                    for i, n in judged if n.person_id in flagged]
+                    for i, f in judged if f.person_id in flagged]
             if projected:
                 # each unit's drafts on top of what every unit has sent (persons already sent count once)
                 extra = {row["submission__unit_id"]: row for row in base.filter(state=NominationState.DRAFT).exclude(
@@ -190,10 +195,10 @@ def leadership_share(rule, batch, idx):
                 for unit_id in projected_units:
                     db = extra.get(unit_id, {"total": 0, "leaders": 0})
                     drafts = projected_by_unit[unit_id]
-                    new = _new_persons(judged + drafts, known | {p_ for p_, u in all_pairs if u == unit_id}, batch)
+                    new = _new_persons(judged + drafts, known | all_by_unit[unit_id], batch)
                     total, leaders, allowed, flagged = _excess(new, agg["total"] + db["total"], agg["leaders"] + db["leaders"], share)
                     out += [(i, _r1_message(rule, _("Toàn cơ quan"), label_period, (total, leaders, allowed), share,
-                                            advisory=i in advisory)) for i, n in drafts if n.person_id in flagged]
+                                            advisory=i in advisory)) for i, f in drafts if f.person_id in flagged]
     return out
 
 
@@ -210,16 +215,17 @@ def collective_and_head(rule, batch, idx):
     kinds = p.get("round_kinds") or AWARD_TYPES
     covered = set(p.get("awards") or [])
     pairs = []  # (i, side, head assignment)
+    facts = batch.facts
     for i in idx:
-        n = batch.items[i]
-        if n.round.kind not in kinds or (covered and batch.award_code(n) not in covered):
+        f = facts[i]
+        if f.round_kind not in kinds or (covered and f.award_code not in covered):
             continue
-        if n.unit_id:
-            head = batch.head_of(n.unit_id, batch.ref(n))
+        if f.unit_id:
+            head = batch.head_of(f.unit_id, f.ref)
             if head:
                 pairs.append((i, "unit", head))
         else:
-            pairs.extend((i, "person", a) for a in batch.headed_by(n.person_id, batch.ref(n)))
+            pairs.extend((i, "person", a) for a in batch.headed_by(f.person_id, f.ref))
     if not pairs:
         return []
 
@@ -228,7 +234,7 @@ def collective_and_head(rule, batch, idx):
 
     heads = {a.person_id for _i, _s, a in pairs}
     units = {a.unit_id for _i, _s, a in pairs}
-    years = {batch.year(batch.items[i]) for i, _s, _a in pairs}
+    years = {facts[i].year for i, _s, _a in pairs}
     rows = batch.existing().filter(round__year__any=years, round__kind__in=kinds).filter(Q(person_id__any=heads) | Q(unit_id__any=units))
     if covered:
         rows = rows.filter(Q(title__code__in=covered) | Q(form__code__in=covered))
@@ -242,9 +248,9 @@ def collective_and_head(rule, batch, idx):
     out = []
     seen_person, seen_unit = set(), set()
     for i, side, a in pairs:
-        n = batch.items[i]
-        k = key(batch.year(n), n.round_id or id(n.round))
-        period = _("đợt này") if by_round else _("năm %(year)s") % {"year": batch.year(n)}
+        f = facts[i]
+        k = key(f.year, f.round_key)
+        period = _("đợt này") if by_round else _("năm %(year)s") % {"year": f.year}
         if side == "unit" and ((a.person_id, k) in taken_person or (a.person_id, k) in seen_person):
             out.append((i, violation(rule, _("%(name)s, người đứng đầu %(unit)s, đã được đề nghị khen thưởng trong %(period)s: "
                                               "không đề nghị đồng thời tập thể và người đứng đầu tập thể đó")
@@ -253,10 +259,10 @@ def collective_and_head(rule, batch, idx):
             out.append((i, violation(rule, _("Tập thể %(unit)s đã được đề nghị khen thưởng trong %(period)s: không đề nghị đồng thời "
                                               "người đứng đầu %(name)s")
                                       % {"unit": a.unit_name, "period": period, "name": a.person_name})))
-        if n.unit_id:
-            seen_unit.add((n.unit_id, k))
+        if f.unit_id:
+            seen_unit.add((f.unit_id, k))
         else:
-            seen_person.add((n.person_id, k))
+            seen_person.add((f.person_id, k))
     return out
 
 
@@ -273,9 +279,9 @@ def title_ratio(rule, batch, idx):
     by_round = p.get("scope", "round") == "round"
     groups = defaultdict(list)
     for i in idx:
-        n = batch.items[i]
-        if batch.award_code(n) in (num, den):
-            groups[n.round_id or id(n.round) if by_round else batch.year(n)].append((i, n))
+        f = batch.facts[i]
+        if f.award_code in (num, den):
+            groups[f.round_key if by_round else f.year].append((i, batch.items[i]))
     names = batch.award_names()
     out = []
     for key, rows in groups.items():
