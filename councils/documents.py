@@ -13,7 +13,7 @@ from tdkt.text import ngay_thang_nam
 from .enums import DecisionState
 
 ANNEX_COLUMNS = ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị", "Hệ số", "Mức thưởng (đồng)"]
-ANNEX_WIDTHS = [6, 30, 20, 28, 8, 16]
+ANNEX_WIDTHS = [6, 26, 20, 29, 7, 15]
 ANNEX_ALIGN = ["center", "left", "left", "left", "center", "right"]
 PROPOSAL_COLUMNS = ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị", "Tóm tắt thành tích"]
 PROPOSAL_WIDTHS = [6, 26, 18, 22, 40]
@@ -39,7 +39,13 @@ def line_row(index, nomination):
 
 
 def _coefficient(value):
-    return "" if value is None else f"{value:g}".replace(".", ",")
+    """``Decimal("0.30")`` → "0,3"."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 def decision_rows(lines):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tdkt.exports import ROW_CHUNK, Column, ListExporter, Section, register_export
+from tdkt.text import nfc
 
 from . import selectors
 from .enums import ItemState, MeetingKind
@@ -147,10 +148,10 @@ class DecisionAnnexExporter(ListExporter):
             "nomination__person__full_name", "nomination__person__position_title", "nomination__person__unit__name",
             "nomination__unit__name", "nomination__unit__parent__name", "coefficient", "amount")
         for person, position, person_unit, unit, parent, coefficient, amount in qs.iterator(chunk_size=ROW_CHUNK):
-            if person is not None:
-                yield person, position, person_unit, coefficient, amount
+            if person is not None:  # NFC: a name typed on macOS or pasted from Excel may be stored decomposed
+                yield nfc(person), nfc(position), nfc(person_unit), coefficient, amount
             else:
-                yield unit, "", parent or "", coefficient, amount
+                yield nfc(unit), "", nfc(parent or ""), coefficient, amount
 
 
 @register_export("councils.decision_annex", permission="councils.manage_decision")
