@@ -30,6 +30,8 @@ urlpatterns = [
     path("phien-hop/<id:pk>/ket-thuc-bieu-quyet-nhom/", views.voting_close_group, name="voting_close_group"),
     path("phien-hop/<id:pk>/ket-qua/", views.meeting_summary, name="meeting_summary"),
     path("phien-hop/<id:pk>/ket-qua/xuat/", views.summary_export, name="summary_export"),
+    path("phien-hop/<id:pk>/bien-ban/", views.minutes_download, name="minutes_download"),
+    path("phien-hop/<id:pk>/bien-ban/ban-hanh/", views.minutes_issue, name="minutes_issue"),
     # agenda items
     path("noi-dung/<id:pk>/", views.item_detail, name="item_detail"),
     path("noi-dung/<id:pk>/y-kien/", views.item_comment, name="item_comment"),

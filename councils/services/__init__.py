@@ -35,6 +35,7 @@ from .meetings import (
     recusal_add,
     recusal_remove,
 )
+from .minutes import meeting_minutes_issue
 from .voting import (
     consultations_close_due,
     item_defer,
@@ -55,5 +56,5 @@ __all__ = [
     "meeting_cancel", "attendance_set", "agenda_add", "agenda_remove", "recusal_add", "recusal_remove", "item_mark_read",
     "item_comment_add",
     "voting_open", "voting_open_group", "voting_close", "vote_cast", "votes_cast", "written_opinion_record", "paper_result_enter",
-    "vote_repeat", "item_defer", "consultations_close_due",
+    "vote_repeat", "item_defer", "consultations_close_due", "meeting_minutes_issue",
 ]

@@ -15,7 +15,7 @@ from .meetings import (
     readings,
 )
 from .setup import council_detail, council_form, council_list, member_add, member_edit, rule_form, rule_list
-from .summary import meeting_summary, summary_export
+from .summary import meeting_summary, minutes_download, minutes_issue, summary_export
 from .voting import (
     ballot,
     item_defer,
@@ -34,7 +34,7 @@ __all__ = [
     "agenda_builder", "attendance", "council_home", "meeting_create", "meeting_detail", "meeting_edit", "meeting_list",
     "meeting_transition", "readings",
     "council_detail", "council_form", "council_list", "member_add", "member_edit", "rule_form", "rule_list",
-    "meeting_summary", "summary_export",
+    "meeting_summary", "minutes_download", "minutes_issue", "summary_export",
     "ballot", "item_defer", "paper_entry", "vote", "vote_repeat", "voting_close", "voting_close_group", "voting_open",
     "voting_open_group", "written_opinion",
 ]
