@@ -10,16 +10,18 @@ document base (:mod:`tdkt.documents`):
   ballot (``councils.models.votes``), and this document prints nothing but the counts.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from movements.api import agency_profile
-from tdkt.documents import Document, Issuer, Paragraph, Signer, Table
+from tdkt.documents import Document, Issuer, Paragraph, Signer, Table, register_document
 from tdkt.numbering import MINUTES
 from tdkt.text import ngay_thang_nam
 
 from .enums import AttendanceStatus, ItemState, MeetingKind
-from .selectors import agenda_groups
+from .selectors import agenda_groups, meeting_summary, meetings_visible_to
 
 COUNCIL_ISSUER = "Hội đồng Thi đua - Khen thưởng"
 RESULT_COLUMNS = ["STT", "Cá nhân, tập thể", "Đơn vị đề nghị", "Đồng ý", "Không đồng ý", "Không biểu quyết",
@@ -190,3 +192,23 @@ def tally_document(summary):
               table],
         signers=_signers(meeting), recipients=[_("Thành viên Hội đồng"), _("Lưu: VT, Hồ sơ.")],
         title=_("Biên bản kiểm phiếu %(title)s") % {"title": meeting.title})
+
+
+@register_document("councils.minutes", permission="councils.view_council")
+def minutes_for(user, params):
+    """``params``: ``{"meeting": id, "loai": "kiem-phieu"?}``: the minutes (or the vote count) of a meeting ``user``
+    reads; 404 otherwise (and for a vote count without a secret ballot)."""
+    try:
+        pk = int(str((params or {}).get("meeting", "")))
+    except ValueError:
+        raise Http404 from None
+    meeting = meetings_visible_to(user).select_related("council", "chair__person", "secretary__person").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    if not user.has_perm("councils.export_summary", meeting):
+        raise PermissionDenied
+    summary = meeting_summary(meeting)
+    document = tally_document(summary) if params.get("loai") == "kiem-phieu" else minutes_document(summary)
+    if document is None:
+        raise Http404
+    return document

@@ -4,16 +4,12 @@ its Excel and PDF export through the exporter (``councils.exports``)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tdkt.documents import DOCX_MIME, render_docx, render_pdf
-from tdkt.exports import PDF_MIME
-from tdkt.shortcuts import export_view, require_perm
+from tdkt.shortcuts import document_view, export_view, require_perm
 
 from .. import minutes, selectors, services
 from ..enums import MeetingState
@@ -49,7 +45,7 @@ def summary_export(request, pk):
 
 # ---------------------------------------------------------------- the minutes (biên bản) and the vote count (part: docs, issue 11)
 
-MINUTES_FORMATS = {"pdf": (render_pdf, PDF_MIME), "docx": (render_docx, DOCX_MIME)}
+MINUTES_DOCUMENT = "councils.minutes"  # registered in councils/minutes.py
 
 
 @login_required
@@ -58,17 +54,12 @@ def minutes_download(request, pk):
     secret ballots (404 without one). Before the secretary issues them the number is left blank."""
     meeting = meeting_or_404(request, pk)
     require_perm(request.user, "councils.export_summary", meeting)
-    summary = selectors.meeting_summary(meeting)
     tally = request.GET.get("loai") == "kiem-phieu"
-    document = minutes.tally_document(summary) if tally else minutes.minutes_document(summary)
-    if document is None:
-        raise Http404
-    fmt = "docx" if request.GET.get("dinh-dang") == "docx" else "pdf"
-    render_document, mime = MINUTES_FORMATS[fmt]
-    response = HttpResponse(render_document(document), content_type=mime)
-    name = ("bien-ban-kiem-phieu" if tally else "bien-ban-hop") + f"-{meeting.pk}.{fmt}"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    params = {"meeting": str(meeting.pk), **({"loai": "kiem-phieu"} if tally else {})}
+    name = ("bien-ban-kiem-phieu" if tally else "bien-ban-hop") + f"-{meeting.pk}"
+    title = (_("Biên bản kiểm phiếu: %(meeting)s") if tally else _("Biên bản họp: %(meeting)s")) % {"meeting": meeting}
+    return document_view(request, MINUTES_DOCUMENT, request.GET.get("dinh-dang", "pdf"), params=params, filename=name,
+                         title=title, back_url=reverse("councils:meeting_summary", args=[meeting.pk]))
 
 
 @login_required
