@@ -172,8 +172,9 @@ def _block(word, block):
     if isinstance(block, Paragraph):
         for line in (block.text.split("\n") or [""]):
             style = block.style
-            _para(word, line, bold=style in ("bold", "heading"), italic=style == "italic",
-                  align="center" if style in ("center", "heading") else "justify", indent=style not in ("center", "heading"),
+            centred = style in ("center", "heading", "note")
+            _para(word, line, bold=style in ("bold", "heading"), italic=style in ("italic", "note"),
+                  align="center" if centred else "justify", indent=not centred,
                   before=8 if style == "heading" else 0)
     elif isinstance(block, Article):
         for index, line in enumerate(block.text.split("\n")):
