@@ -23,7 +23,15 @@ from .nominations import (
     nomination_list,
     nomination_transition,
 )
-from .rounds import round_detail, round_form, round_from_acclamation, round_list, round_status
+from .rounds import (
+    round_by_unit_export,
+    round_detail,
+    round_form,
+    round_from_acclamation,
+    round_list,
+    round_statistics_export,
+    round_status,
+)
 from .submissions import (
     document_delete,
     document_download,
@@ -39,7 +47,7 @@ __all__ = [
     "award_import", "award_import_template", "import_job", "nomination_import", "nomination_import_template",
     "nomination_check", "nomination_create", "nomination_delete", "nomination_detail", "nomination_edit", "nomination_export",
     "nomination_list", "nomination_transition",
-    "round_detail", "round_form", "round_from_acclamation", "round_list", "round_status",
+    "round_by_unit_export", "round_statistics_export", "round_detail", "round_form", "round_from_acclamation", "round_list", "round_status",
     "document_delete", "document_download", "document_upload", "submission_detail", "submission_dossier", "submission_submit",
     "vetting_bulk", "vetting_queue",
 ]
