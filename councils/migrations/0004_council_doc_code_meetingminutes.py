@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('councils', '0002_seed_voting_rules'),
+        ('councils', '0003_decisions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
