@@ -56,6 +56,7 @@ urlpatterns = [
     path("quyet-dinh/<id:pk>/thay-the/", views.decision_replace, name="decision_replace"),
     path("quyet-dinh/<id:pk>/xoa/", views.decision_delete, name="decision_delete"),
     path("quyet-dinh/<id:pk>/tai-ve/<str:fmt>/", views.decision_file, name="decision_file"),
+    path("quyet-dinh/<id:pk>/giay-khen/", views.decision_certificates, name="decision_certificates"),  # part: docs
     path("dong-quyet-dinh/<id:pk>/bo/", views.decision_line_remove, name="decision_line_remove"),
     path("to-trinh/<id:pk>/", views.proposal_detail, name="proposal_detail"),
     path("to-trinh/<id:pk>/sua/", views.proposal_edit, name="proposal_edit"),
