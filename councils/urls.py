@@ -49,6 +49,7 @@ urlpatterns = [
     # decisions and tờ trình (issue 11)
     path("quyet-dinh/", views.decision_list, name="decision_list"),
     path("quyet-dinh/lap-tu-dot/", views.decisions_from_round, name="decisions_from_round"),
+    path("quyet-dinh/thong-ke/", views.decision_statistics, name="decision_statistics"),  # part: docs
     path("quyet-dinh/<id:pk>/", views.decision_detail, name="decision_detail"),
     path("quyet-dinh/<id:pk>/sua/", views.decision_edit, name="decision_edit"),
     path("quyet-dinh/<id:pk>/ban-hanh/", views.decision_issue, name="decision_issue"),

@@ -13,6 +13,7 @@ from .decisions import (
     decision_list,
     decision_replace,
     decision_revoke,
+    decision_statistics,
     decisions_from_meeting,
     decisions_from_round,
     proposal_detail,
@@ -56,7 +57,7 @@ __all__ = [
     "meeting_summary", "minutes_download", "minutes_issue", "summary_export",
     "ballot", "item_defer", "paper_entry", "vote", "vote_repeat", "voting_close", "voting_close_group", "voting_open",
     "voting_open_group", "written_opinion",
-    "decision_certificates", "decision_delete", "decision_detail", "decision_edit", "decision_file", "decision_issue", "decision_line_remove",
+    "decision_certificates", "decision_delete", "decision_statistics", "decision_detail", "decision_edit", "decision_file", "decision_issue", "decision_line_remove",
     "decision_list", "decision_replace", "decision_revoke", "decisions_from_meeting", "decisions_from_round", "proposal_detail",
     "proposal_edit", "proposal_file", "proposal_record", "proposal_send",
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from nominations.api import AwardRecord, AwardType, NominationRound, certificates_for
 from tdkt.documents import DOCX_MIME, render_certificates
 from tdkt.exports import PDF_MIME, export_response
-from tdkt.shortcuts import apply_service_errors, require_perm
+from tdkt.shortcuts import apply_service_errors, export_view, require_perm
 from tdkt.uploads import file_response
 
 from .. import documents, selectors, services
@@ -350,3 +350,12 @@ def decision_certificates(request, pk):
     response = HttpResponse(render_certificates(certificates, layout), content_type=PDF_MIME)
     response["Content-Disposition"] = content_disposition_header(True, f"giay-khen-quyet-dinh-{decision.pk}.pdf")
     return response
+
+
+@login_required
+def decision_statistics(request):
+    """Statistics of the decisions issued in a year (``?year=``): counts by title and unit, leaders' share, bonus totals
+    (XLSX; ``?dinh-dang=pdf``: PDF)."""
+    require_perm(request.user, PERM)
+    params = {"year": request.GET.get("year", "") or str(timezone.localdate().year)}
+    return export_view(request, "councils.decision_statistics", request.GET.get("dinh-dang", "xlsx"), params=params)
