@@ -10,8 +10,8 @@ one of 1,000 lines, one of 50,000 lines, over 2,400 people of 12 units with real
 Every measurement runs in its own subprocess (peak RSS = that process's VmHWM), ours and the baseline alternating,
 and the median of ``--repeat`` runs is printed:
   1. PDF: the decision with its 1,000-line annex (``councils.documents.decision_pdf``: the ND 30 decision page, the
-     annex with its heading, reference line, own page numbering and total) against WeasyPrint rendering a bare HTML
-     table of the same lines (same font and size, A4, header row repeated);
+     annex with its heading, reference line, own page numbering and total) against WeasyPrint rendering the same HTML
+     table alone (the annex's table markup, read with the same query, with the same table rules, font and A4 margins);
   2. XLSX: the annex of 50,000 lines through the shared exporter (``councils.exports.DecisionAnnexExporter`` rendered
      by ``tdkt.exports.render_xlsx``) against a bare openpyxl write-only workbook appending the same rows.
 """
@@ -19,9 +19,9 @@ and the median of ``--repeat`` runs is printed:
 import argparse
 import atexit
 import datetime
-import html
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -58,6 +58,7 @@ from councils.exports import DecisionAnnexExporter  # noqa: E402
 from councils.models import Decision, DecisionLine  # noqa: E402
 from movements.models import AgencyProfile, Person, Unit  # noqa: E402
 from nominations.models import EmulationTitle, Nomination, NominationRound, UnitSubmission  # noqa: E402
+from tdkt.documents import document_html  # noqa: E402
 from tdkt.exports import font_faces, render_xlsx  # noqa: E402
 from tdkt.text import fold  # noqa: E402
 
@@ -121,22 +122,31 @@ def decision_of(lines):
     return Decision.objects.get(number_int=1 if lines == PDF_LINES else 2)
 
 
+#: The table rules of static/css/document.css (table.grid), copied: the bare side lays out the same table with them.
+GRID_CSS = ("table.grid { width: 100%; border-collapse: collapse; font-size: 12pt; line-height: 1.2; }"
+            "table.grid thead { display: table-header-group; }"
+            "table.grid th, table.grid td { border: 0.75pt solid #000; padding: 2pt 4pt; vertical-align: top; }"
+            "table.grid th { font-weight: bold; text-align: center; } table.grid td.center { text-align: center; }"
+            "table.grid td.right { text-align: right; white-space: nowrap; } table.grid tr.totals td { font-weight: bold; }"
+            "table.grid tr { break-inside: avoid; }")
+
+
+def annex_table_html(decision):
+    """The annex's table exactly as our document prints it (read with the same query): the bare side's input."""
+    html_text = document_html(documents.decision_document(decision, lines=services.decision_lines(decision)))
+    return re.search(r'<section class="annex.*?(<table class="grid">.*?</table>)', html_text, re.S).group(1)
+
+
 def bare_pdf(decision, path):
-    """WeasyPrint on a bare HTML table of the same lines (read with the same query), same font and size."""
+    """WeasyPrint on the same HTML table alone (same font, size, borders, A4 margins; no header block, no decision
+    page, no annex heading or page numbers)."""
     from weasyprint import HTML
 
-    font = next(f["url"] for f in font_faces() if f["weight"] == "normal" and f["style"] == "normal")
-    lines = services.decision_lines(decision)
-
-    def cell(value):
-        return "" if value is None else html.escape(str(value))
-
-    body = "".join(f"<tr>{''.join(f'<td>{cell(v)}</td>' for v in row)}</tr>" for row in documents.decision_rows(lines))
-    page = (f'<html><head><style>@font-face {{ font-family: "Tinos"; src: url("{font}"); }}'
-            "@page { size: A4; margin: 20mm 15mm 20mm 30mm } body { font: 13pt Tinos }"
-            "table { border-collapse: collapse; width: 100% } td, th { border: 0.75pt solid #000; vertical-align: top }"
-            "thead { display: table-header-group }</style></head><body><table><thead><tr>"
-            f"{''.join(f'<th>{c}</th>' for c in documents.ANNEX_COLUMNS)}</tr></thead><tbody>{body}</tbody></table></body></html>")
+    faces = "".join(f'@font-face {{ font-family: "Tinos"; font-weight: {f["weight"]}; font-style: {f["style"]}; '
+                    f'src: url("{f["url"]}"); }}' for f in font_faces())
+    page = (f"<html><head><style>{faces}@page {{ size: A4; margin: 20mm 15mm 20mm 30mm }} "
+            f"html {{ font-family: Tinos; font-size: 14pt }} body {{ margin: 0 }} {GRID_CSS}</style></head>"
+            f"<body>{annex_table_html(decision)}</body></html>")
     HTML(string=page).write_pdf(path)
 
 
@@ -210,6 +220,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--child", nargs=3)
+    parser.add_argument("--only", choices=["pdf", "xlsx"], help="run one of the two comparisons")
     args = parser.parse_args()
     if args.child:
         child(args.child[0], args.child[1], int(args.child[2]))
@@ -220,16 +231,25 @@ def main():
     print(f"Dữ liệu: {n(DecisionLine.objects.count())} dòng quyết định ({time.perf_counter() - start:.1f} s để tạo)")
     connection.close()
 
-    r = compare("pdf", PDF_LINES, args.repeat)
+    if args.only != "xlsx":
+        pdf_comparison(args.repeat)
+    if args.only != "pdf":
+        xlsx_comparison(args.repeat)
+
+
+def pdf_comparison(repeat):
+    r = compare("pdf", PDF_LINES, repeat)
     ours, bare = r["ours"], r["bare"]
-    print(f"\n1. PDF quyết định + phụ lục {n(PDF_LINES)} dòng (trung vị {args.repeat} lần, mỗi lần một tiến trình):")
+    print(f"\n1. PDF quyết định + phụ lục {n(PDF_LINES)} dòng (trung vị {repeat} lần, mỗi lần một tiến trình):")
     print(f"   WeasyPrint, bảng HTML trần:        {bare['seconds']:6.2f} s, {bare['pages']:4.0f} trang, RSS đỉnh {bare['rss_mb']:5.0f} MB")
     print(f"   councils.documents.decision_pdf:   {ours['seconds']:6.2f} s, {ours['pages']:4.0f} trang, RSS đỉnh {ours['rss_mb']:5.0f} MB")
     print(f"ratio pdf decision {PDF_LINES} ours/weasyprint = {ours['seconds'] / bare['seconds']:.2f} (target ≤ 1.2)")
 
-    r = compare("xlsx", XLSX_LINES, args.repeat)
+
+def xlsx_comparison(repeat):
+    r = compare("xlsx", XLSX_LINES, repeat)
     ours, bare = r["ours"], r["bare"]
-    print(f"\n2. XLSX phụ lục {n(XLSX_LINES)} dòng (trung vị {args.repeat} lần):")
+    print(f"\n2. XLSX phụ lục {n(XLSX_LINES)} dòng (trung vị {repeat} lần):")
     print(f"   openpyxl trần, cùng truy vấn:      {bare['seconds']:6.2f} s, RSS đỉnh {bare['rss_mb']:5.0f} MB")
     print(f"   tdkt.exports.render_xlsx:          {ours['seconds']:6.2f} s, RSS đỉnh {ours['rss_mb']:5.0f} MB, "
           f"{ours['bytes'] / 2**20:.1f} MB tệp")
