@@ -2,15 +2,22 @@
 attendance, per item the counts, percentage, outcome and recusals, and an open vote's choices — as XLSX or PDF. The
 data the minutes (biên bản) and the decisions will print."""
 
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tdkt.exports import Column, ListExporter, Section, register_export
+from movements.api import leadership_at
+from tdkt.exports import ROW_CHUNK, Column, ListExporter, Section, register_export
+from tdkt.text import nfc
 
 from . import selectors
-from .enums import ItemState, MeetingKind
+from .enums import DecisionState, ItemState, MeetingKind
+from .models import DecisionLine
 
 
 def _dmy(value):
@@ -115,3 +122,114 @@ def meeting_summary_export(user, params):
     if meeting is None:
         raise Http404
     return MeetingSummaryExporter(selectors.meeting_summary(meeting))
+
+
+# ---------------------------------------------------------------- a decision's annexed list (issue 11)
+
+class DecisionAnnexExporter(ListExporter):
+    """The list annexed to a decision (phụ lục): who, position, unit, coefficient and bonus, with the total — the same
+    columns as the annex of the decision's PDF and Word file. Reads only what it prints (one query, streamed)."""
+
+    landscape = False
+    columns = (Column(gettext_lazy("Họ và tên / Tên tập thể"), 30), Column(gettext_lazy("Chức vụ"), 22),
+               Column(gettext_lazy("Đơn vị"), 32), Column(gettext_lazy("Hệ số"), 8, "number"),
+               Column(gettext_lazy("Mức thưởng (đồng)"), 16, "money"))
+
+    def __init__(self, decision):
+        self.decision = decision
+        self.title = _("Danh sách %(award)s") % {"award": decision.award.name}
+        self.subtitle = (_("Kèm theo Quyết định số %(number)s ngày %(date)s") % {"number": decision.number, "date": _dmy(decision.date)}
+                         if decision.number else _("Kèm theo dự thảo quyết định: %(subject)s") % {"subject": decision.subject})
+        self.filename = f"danh-sach-kem-{decision.number.replace('/', '-')}" if decision.number else f"danh-sach-du-thao-{decision.pk}"
+        self.queryset = DecisionLine.objects.filter(decision=decision)
+
+    def sections(self):
+        total = self.queryset.aggregate(total=Sum("amount"))["total"] or 0
+        yield Section("", self.columns, self.rows(), footer=(_("Tổng cộng"), "", "", None, total))
+
+    def rows(self):
+        qs = self.queryset.order_by("position", "pk").values_list(
+            "nomination__person__full_name", "nomination__person__position_title", "nomination__person__unit__name",
+            "nomination__unit__name", "nomination__unit__parent__name", "coefficient", "amount")
+        for person, position, person_unit, unit, parent, coefficient, amount in qs.iterator(chunk_size=ROW_CHUNK):
+            if person is not None:  # NFC: a name typed on macOS or pasted from Excel may be stored decomposed
+                yield nfc(person), nfc(position), nfc(person_unit), coefficient, amount
+            else:
+                yield nfc(unit), "", nfc(parent or ""), coefficient, amount
+
+
+@register_export("councils.decision_annex", permission="councils.manage_decision")
+def decision_annex_export(user, params):
+    """``params``: ``{"decision": id}``; only a decision the user may read (else 404)."""
+    try:
+        pk = int(str((params or {}).get("decision", "")))
+    except ValueError:
+        raise Http404 from None
+    decision = selectors.decisions_visible_to(user).filter(pk=pk).first()
+    if decision is None:
+        raise Http404
+    return DecisionAnnexExporter(decision)
+
+
+# ---------------------------------------------------------------- statistics of the issued decisions (part: docs, issue 11)
+
+class DecisionStatisticsExporter(ListExporter):
+    """The lines of the decisions issued in a year, counted by title or form and by the proposing unit: individuals,
+    collectives, leaders (a leadership post on the decision's date) and their share, the bonus total."""
+
+    filename = "thong-ke-khen-thuong"
+    BY_AWARD = (Column(gettext_lazy("Danh hiệu / Hình thức"), 34), Column(gettext_lazy("Cá nhân"), 10, "int"),
+                Column(gettext_lazy("Tập thể"), 10, "int"), Column(gettext_lazy("Lãnh đạo, quản lý"), 12, "int"),
+                Column(gettext_lazy("Tỷ lệ lãnh đạo (%)"), 12, "number"), Column(gettext_lazy("Tiền thưởng (đồng)"), 18, "money"))
+    BY_UNIT = (Column(gettext_lazy("Đơn vị đề nghị"), 34), *BY_AWARD[1:])
+
+    def __init__(self, year, lines):
+        self.year, self.lines = year, lines
+        self.title = _("Thống kê khen thưởng theo quyết định năm %(year)s") % {"year": year}
+        self.subtitle = _("Các quyết định đã ban hành trong năm (không tính quyết định đã thu hồi, đã được thay thế); lãnh đạo "
+                          "tính theo chức vụ ngày quyết định.")
+
+    def sections(self):
+        rows = list(self.lines.values_list(Coalesce("decision__title__name", "decision__form__name"),
+                                           "nomination__submission__unit__name", "nomination__person_id", "decision__date",
+                                           "amount"))
+        leaders = set()
+        for date in {r[3] for r in rows}:
+            held = leadership_at(date, [r[2] for r in rows if r[2] and r[3] == date])
+            leaders |= {(person, date) for person, lead in held.items() if lead}
+        for heading, columns, key in ((_("I. THEO DANH HIỆU, HÌNH THỨC"), self.BY_AWARD, 0),
+                                      (_("II. THEO ĐƠN VỊ"), self.BY_UNIT, 1)):
+            table, totals = self._grouped(rows, key, leaders)
+            yield Section(heading, columns, table, footer=totals)
+
+    @staticmethod
+    def _grouped(rows, key, leaders):
+        groups = {}
+        for row in rows:
+            counts = groups.setdefault(row[key], [0, 0, 0, 0])
+            if row[2]:
+                counts[0] += 1
+                counts[2] += 1 if (row[2], row[3]) in leaders else 0
+            else:
+                counts[1] += 1
+            counts[3] += row[4] or 0
+
+        def share(people, lead):
+            return round(Decimal(100 * lead) / people, 2) if people else None
+
+        table = [(name, p, u, lead, share(p, lead), money) for name, (p, u, lead, money) in groups.items()]
+        p, u, lead, money = (sum(r[i] for r in table) for i in (1, 2, 3, 5))
+        return table, (_("Tổng cộng"), p, u, lead, share(p, lead), money)
+
+
+@register_export("councils.decision_statistics", permission="councils.manage_decision")
+def decision_statistics_export(user, params):
+    """``params``: ``{"year": 2026}`` (the decisions' year; default this year)."""
+    try:
+        year = int(str((params or {}).get("year", "") or timezone.localdate().year))
+    except ValueError:
+        raise Http404 from None
+    decisions = selectors.decisions_visible_to(user).filter(state=DecisionState.ISSUED, date__year=year)
+    lines = (DecisionLine.objects.filter(decision__in=decisions)
+             .order_by("decision__title__sort_order", "decision__form__sort_order", "nomination__submission__unit__sort_order", "pk"))
+    return DecisionStatisticsExporter(year, lines)

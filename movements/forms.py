@@ -138,7 +138,10 @@ class DisciplineForm(NFCFormMixin, forms.Form):
 class AgencyProfileForm(NFCFormMixin, forms.ModelForm):
     class Meta:
         model = AgencyProfile
-        fields = ["name", "parent_name", "doc_code", "place_name", "director_title", "director_name"]
+        fields = ["name", "parent_name", "doc_code", "place_name", "director_title", "director_name",
+                  # the giấy khen on the pre-printed form (part: docs, issue 11)
+                  "cert_print_frame", "cert_name_x", "cert_name_y", "cert_unit_x", "cert_unit_y", "cert_reason_x",
+                  "cert_reason_y", "cert_decision_x", "cert_decision_y", "cert_signer_x", "cert_signer_y"]
 
 
 class PersonFilter(django_filters.FilterSet):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("lich-su/<str:app_label>/<str:model>/<id:pk>/", views.audit_history, name="audit_history"),
     path("xuat/<uuid:pk>/", views.export_job, name="export_job"),
     path("xuat/<uuid:pk>/tai-ve/", views.export_job_download, name="export_job_download"),
+    path("tep-cua-toi/", views.my_files, name="my_files"),  # part: docs, issue 11
     path("", include("movements.urls")),
     path("de-nghi/", include("nominations.urls")),
     path("hoi-dong/", include("councils.urls")),
