@@ -152,6 +152,7 @@ def _meeting_2024(office, council):
     # counted by the vote-counting committee on paper: 6 of the 7 present who may judge the Trung tâm (its director recused)
     services.paper_result_enter(actor=secretary.user, item=items[paper.pk], yes=6, no=1)
     services.meeting_close(actor=chair.user, meeting=meeting, reason="Hoàn thành chương trình phiên họp.")
+    services.meeting_minutes_issue(actor=secretary.user, meeting=meeting)  # the minutes numbered (part: docs, issue 11)
 
 
 # ---------------------------------------------------------------- 2025: a called sitting

@@ -169,3 +169,28 @@ def test_office_only_services_refuse_a_unit_head_even_for_their_own_unit(call, h
     person_a.unit.refresh_from_db()
     assert (person_a.unit.name, person_a.unit.active, person_a.ratings.count(), person_a.disciplines.count()) == (
         "Phòng Quản lý khoa học", True, 0, 0)
+
+
+def test_the_giay_khen_layout_is_kept_in_the_agency_profile(client, db):
+    """Part: docs (issue 11): the field positions on the pre-printed form and the frame choice, through the form."""
+    from django.urls import reverse
+
+    from movements.forms import AgencyProfileForm
+    from tdkt.models import AuditEvent
+    from tests.factories import UserFactory
+
+    admin = UserFactory(role="admin")
+    profile = services.agency_profile_update(actor=admin, name="Sở Tài chính", parent_name="UBND tỉnh Bắc Ninh",
+                                             doc_code="STC", place_name="Bắc Ninh")
+    assert (profile.cert_print_frame, profile.cert_name_x, profile.cert_name_y, profile.cert_signer_x) == (True, 148, 92, 215)
+    form = AgencyProfileForm({**{f: getattr(profile, f) for f in AgencyProfileForm.Meta.fields}, "cert_name_y": "300",
+                              "cert_print_frame": ""}, instance=profile)
+    assert not form.is_valid() and "cert_name_y" in form.errors  # beyond the 210 mm of the sheet
+    services.agency_profile_update(actor=admin, cert_name_y=70, cert_print_frame=False)
+    profile.refresh_from_db()
+    assert (profile.cert_name_y, profile.cert_print_frame) == (70, False)
+    assert AuditEvent.objects.filter(object_id=str(profile.pk)).latest("pk").changes == {
+        "cert_print_frame": [True, False], "cert_name_y": [92, 70]}
+    client.force_login(admin)
+    page = client.get(reverse("movements:agency_profile")).content.decode()
+    assert 'name="cert_name_y"' in page and 'name="cert_print_frame"' in page
