@@ -89,7 +89,10 @@ def open_signer(key):
 
     if key.kind == "pkcs12":
         try:
-            signer = signers.SimpleSigner.load_pkcs12(key.pkcs12_path, passphrase=key.pkcs12_passphrase.encode() or None)
+            with open(key.pkcs12_path, "rb") as handle:
+                data = handle.read()
+            signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=(),
+                                                           passphrase=key.pkcs12_passphrase.encode() or None)
         except Exception as exc:  # pyHanko's errors vary; the message must not carry the passphrase
             signer = None
             logger.warning("signing key %s: the PKCS#12 file could not be opened (%s)", key, type(exc).__name__)

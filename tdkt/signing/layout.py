@@ -30,7 +30,7 @@ SIGNATURE_MAX_MM = (50, 24)
 SEAL_DEFAULT_MM = 36
 #: The attachment stamp: two lines of Times 10 pt, at the top right of page 1, inside the top margin.
 ATTACHMENT_BOX_MM = (80, 11)
-ATTACHMENT_RIGHT_MM = 20
+ATTACHMENT_RIGHT_MM = 15  # the right margin of our documents (static/css/print.css)
 ATTACHMENT_TOP_MM = 7
 
 
@@ -103,16 +103,12 @@ def find_lines(pdf_bytes, pages=None):
             runs.append((_norm(text), x, y, abs(size * tm[0] * cm[0]) or abs(size)))
 
         page.extract_text(visitor_text=visit)
-        widths = _layout_widths(page)
-        cursor = 0
+        widths = {}
+        for text, width in _layout_widths(page):  # the two passes may order the runs differently
+            widths.setdefault(text, []).append(width)
         for text, x, y, size in runs:
-            width = None
-            for position in range(cursor, len(widths)):
-                if widths[position][0] == text:
-                    width, cursor = widths[position][1], position + 1
-                    break
-            if width is None:
-                width = 0.5 * size * len(text)
+            same = widths.get(text)
+            width = same.pop(0) if same else 0.5 * size * len(text)  # unmeasured: an estimate
             found.append(TextLine(index, text, x, x + width, y, size))
     return found
 

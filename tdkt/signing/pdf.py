@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .keys import KeyConfig, SigningError, open_signer
+from .keys import KeyConfig, SigningError, open_signer, trust_roots
 
 logger = logging.getLogger(__name__)
 
@@ -98,14 +98,13 @@ def sign_pdf(pdf_bytes, *, key, field_name, page, box, image_png=None, lines=Non
     from pyhanko.sign import fields, signers
     from pyhanko_certvalidator import ValidationContext
 
-    from .keys import trust_roots
-
     roots = trust_roots() if roots is None else roots
     meta = signers.PdfSignatureMetadata(
         field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason, location=location,
         embed_validation_info=bool(roots),
-        validation_context=ValidationContext(trust_roots=roots, allow_fetching=False) if roots else None,
+        # The chain's revocation data is fetched (OCSP/CRL named in the certificates) to be embedded: PAdES B-LT.
+        validation_context=ValidationContext(trust_roots=roots, allow_fetching=True) if roots else None,
     )
     opened = open_signer(key) if isinstance(key, KeyConfig) else contextlib.nullcontext(key)
     try:
@@ -163,8 +162,8 @@ def verify_pdf(pdf_bytes, *, trust_roots):
     certificates or revocation data (the page answers at once whatever the network)."""
     from pyhanko.pdf_utils.reader import PdfFileReader  # pyHanko: only when verifying
     from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.general import SignatureCoverageLevel
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import validate_pdf_signature  # as above
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     try:
@@ -189,8 +188,12 @@ def verify_pdf(pdf_bytes, *, trust_roots):
         whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
         level = status.modification_level
         only_signatures = level is not None and level <= ModificationLevel.FORM_FILLING and status.docmdp_ok is not False
-        changed = not whole and not (status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and only_signatures)
-        if whole:
+        intact = bool(status.intact and status.valid)
+        changed = not intact or (not whole and not (status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+                                                    and only_signatures))
+        if not intact:
+            coverage = _("Chữ ký không khớp với nội dung: văn bản đã bị sửa sau khi ký")
+        elif whole:
             coverage = _("Toàn bộ tệp")
         elif not changed:
             coverage = _("Toàn bộ văn bản lúc ký; sau đó chỉ thêm chữ ký số")
@@ -202,7 +205,7 @@ def verify_pdf(pdf_bytes, *, trust_roots):
             signer=_name(status.signing_cert.subject), subject=status.signing_cert.subject.human_friendly,
             issuer=_name(status.signing_cert.issuer), serial=format(status.signing_cert.serial_number, "X"),
             signing_time=status.signer_reported_dt, timestamp=timestamp,
-            intact=bool(status.intact and status.valid), trusted=bool(status.trusted),
+            intact=intact, trusted=bool(status.trusted),
             covers_whole_file=whole, changed_after=changed, coverage=str(coverage), summary=status.summary(),
         ))
     return reports
