@@ -138,7 +138,10 @@ class DisciplineForm(NFCFormMixin, forms.Form):
 class AgencyProfileForm(NFCFormMixin, forms.ModelForm):
     class Meta:
         model = AgencyProfile
-        fields = ["name", "parent_name", "doc_code", "place_name", "director_title", "director_name"]
+        fields = ["name", "parent_name", "doc_code", "place_name", "director_title", "director_name",
+                  "signature_image", "seal_image", "seal_size_mm"]
+        widgets = {"signature_image": forms.FileInput(attrs={"accept": "image/png"}),
+                   "seal_image": forms.FileInput(attrs={"accept": "image/png"})}
 
 
 class PersonFilter(django_filters.FilterSet):
