@@ -197,3 +197,26 @@ def decree_pdf(pages=2, annex=True):
     from django.conf import settings
 
     return weasyprint.HTML(string=decree_html(pages, annex), base_url=str(settings.BASE_DIR) + "/").write_pdf()
+
+
+def pkcs12_key(party, name):
+    from tdkt.signing import KeyConfig  # the core, loaded by the tests that sign
+
+    return KeyConfig(name, pkcs12_path=str(party.p12), pkcs12_passphrase=PASSPHRASE)
+
+
+def sign_decree(pdf, pki, *, director_key=None, agency_key=None, images=None):
+    """``pdf`` (from :func:`decree_pdf`) signed by the director, then sealed by the agency, both timestamped offline.
+    Returns (boxes, signed bytes)."""
+    from tdkt import signing  # as above
+
+    signature, seal = images or (signature_png(), seal_png())
+    boxes = signing.decree_boxes(pdf, authority=DECREE_AUTHORITY, signer_name=DECREE_SIGNER,
+                                 signature_png=signature, seal_png=seal)
+    once = signing.sign_pdf(pdf, key=director_key or pkcs12_key(pki.director, "director"), field_name="NguoiKy",
+                            page=boxes.page, box=boxes.signature, image_png=signature, reason="Ký ban hành",
+                            location="Hưng Yên", timestamper=pki.timestamper(), roots=pki.roots())
+    twice = signing.sign_pdf(once, key=agency_key or pkcs12_key(pki.agency, "agency"), field_name="CoQuan",
+                             page=boxes.page, box=boxes.seal, image_png=seal, reason="Đóng dấu",
+                             timestamper=pki.timestamper(), roots=pki.roots())
+    return boxes, twice

@@ -25,41 +25,12 @@ SOFTHSM_MODULE = next((path for path in ("/usr/lib/softhsm/libsofthsm2.so",
                                           "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so") if os.path.exists(path)), None)
 
 
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    return P.build_pki(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture(scope="module")
-def images():
-    return P.signature_png(), P.seal_png()
-
-
-@pytest.fixture(scope="module")
-def decree():
-    return P.decree_pdf(pages=3)
-
-
 def pkcs12_key(party, name):
-    return KeyConfig(name, pkcs12_path=str(party.p12), pkcs12_passphrase=P.PASSPHRASE)
+    return P.pkcs12_key(party, name)
 
 
 def sign_both(pdf, pki, images, *, director_key=None):
-    signature, seal = images
-    boxes = signing.decree_boxes(pdf, authority=P.DECREE_AUTHORITY, signer_name=P.DECREE_SIGNER,
-                                 signature_png=signature, seal_png=seal)
-    once = signing.sign_pdf(pdf, key=director_key or pkcs12_key(pki.director, "director"), field_name="NguoiKy",
-                            page=boxes.page, box=boxes.signature, image_png=signature, reason="Ký ban hành",
-                            location="Hưng Yên", timestamper=pki.timestamper(), roots=pki.roots())
-    twice = signing.sign_pdf(once, key=pkcs12_key(pki.agency, "agency"), field_name="CoQuan", page=boxes.page,
-                             box=boxes.seal, image_png=seal, reason="Đóng dấu", timestamper=pki.timestamper(),
-                             roots=pki.roots())
-    return boxes, twice
-
-
-@pytest.fixture(scope="module")
-def signed(decree, pki, images):
-    return sign_both(decree, pki, images)
+    return P.sign_decree(pdf, pki, images=images, director_key=director_key)
 
 
 def pyhanko_statuses(pdf, pki):
