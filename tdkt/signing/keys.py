@@ -13,6 +13,7 @@ the database, never logged, and never appear in a ``repr`` or an error message (
 
 import contextlib
 import logging
+import os
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -88,24 +89,74 @@ def open_signer(key):
     from pyhanko.sign import signers  # pyHanko is loaded only when something is signed
 
     if key.kind == "pkcs12":
-        try:
-            with open(key.pkcs12_path, "rb") as handle:
-                data = handle.read()
-            signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=(),
-                                                           passphrase=key.pkcs12_passphrase.encode() or None)
-        except Exception as exc:  # pyHanko's errors vary; the message must not carry the passphrase
-            signer = None
-            logger.warning("signing key %s: the PKCS#12 file could not be opened (%s)", key, type(exc).__name__)
-        if signer is None:
-            raise SigningError(_("Không mở được khóa ký “%(name)s” (tệp PKCS#12 hoặc mật khẩu không đúng).")
-                               % {"name": key_label(key.name)})
-        yield signer
+        yield _pkcs12_signer(key)
         return
     if key.kind == "pkcs11":
         with _pkcs11_signer(key) as signer:
             yield signer
         return
     raise SigningError(_("Chưa cấu hình khóa ký “%(name)s” (xem mục Chữ ký số trong README).") % {"name": key_label(key.name)})
+
+
+#: Opened PKCS#12 keys of this process, by key and file modification time: opening one runs the file's key derivation
+#: (≈ 0.25 s) and pyHanko would load the key again for every signature (≈ 0.2 s each). The key stays in this
+#: process's memory only, like the passphrase in the settings.
+_PKCS12_SIGNERS = {}
+
+
+def _pkcs12_signer(key):
+    try:
+        stamp = os.stat(key.pkcs12_path).st_mtime_ns
+    except OSError:
+        stamp = None
+    cached = _PKCS12_SIGNERS.get((key, stamp))
+    if cached is not None:
+        return cached
+    try:
+        with open(key.pkcs12_path, "rb") as handle:
+            data = handle.read()
+        signer = _load_pkcs12(data, key.pkcs12_passphrase.encode() or None)
+    except Exception as exc:  # the errors vary; the message must not carry the passphrase
+        logger.warning("signing key %s: the PKCS#12 file could not be opened (%s)", key, type(exc).__name__)
+        raise SigningError(_("Không mở được khóa ký “%(name)s” (tệp PKCS#12 hoặc mật khẩu không đúng).")
+                           % {"name": key_label(key.name)}) from None
+    _PKCS12_SIGNERS.clear()  # one generation: a changed file or passphrase replaces what was kept
+    _PKCS12_SIGNERS[(key, stamp)] = signer
+    return signer
+
+
+def _load_pkcs12(data, passphrase):
+    """A pyHanko ``SimpleSigner`` that signs with the key object loaded here once."""
+    # pyHanko and cryptography's PKCS#12 reader are loaded only when a PKCS#12 key is used.
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    private_key, certificate, others = pkcs12.load_key_and_certificates(data, passphrase)
+    if private_key is None or certificate is None:
+        raise ValueError("no key or certificate in the PKCS#12 file")
+
+    def der(cert):
+        return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+    class LoadedKeySigner(SimpleSigner):
+        async def async_sign_raw(self, data, digest_algorithm, dry_run=False):
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)["algorithm"].native
+            if isinstance(private_key, RSAPrivateKey) and mechanism in ("rsassa_pkcs1v15", "sha256_rsa", "sha384_rsa",
+                                                                        "sha512_rsa"):
+                return private_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+            return await super().async_sign_raw(data, digest_algorithm, dry_run)
+
+    info = asn1_keys.PrivateKeyInfo.load(private_key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return LoadedKeySigner(signing_key=info, signing_cert=der(certificate),
+                           cert_registry=SimpleCertificateStore.from_certs([der(c) for c in others or ()]))
 
 
 @contextlib.contextmanager

@@ -84,12 +84,18 @@ def _layout_widths(page):
         return []
 
 
-def find_lines(pdf_bytes, pages=None):
-    """The text runs of the pages (all, or the 0-based ``pages``) with their positions."""
+def _reader(pdf):
     import pypdf  # only the signing steps read positions
 
-    reader = pypdf.PdfReader(io.BytesIO(pdf_bytes))
+    return pdf if isinstance(pdf, pypdf.PdfReader) else pypdf.PdfReader(io.BytesIO(pdf))
+
+
+def find_lines(pdf, pages=None, *, only=None):
+    """The text runs of the pages (all, or the 0-based ``pages``) with their positions; ``pdf``: bytes or a reader.
+    ``only``: measure a page's runs only when all these texts are on it (others are left out)."""
+    reader = _reader(pdf)
     wanted = range(len(reader.pages)) if pages is None else pages
+    needed = {_norm(text) for text in only or ()}
     found = []
     for index in wanted:
         page = reader.pages[index]
@@ -103,10 +109,14 @@ def find_lines(pdf_bytes, pages=None):
             runs.append((_norm(text), x, y, abs(size * tm[0] * cm[0]) or abs(size)))
 
         page.extract_text(visitor_text=visit)
+        if needed and not needed <= {text for text, *_rest in runs}:
+            continue  # the block is not on this page: no need to measure it
         widths = {}
         for text, width in _layout_widths(page):  # the two passes may order the runs differently
             widths.setdefault(text, []).append(width)
         for text, x, y, size in runs:
+            if needed and text not in needed:
+                continue
             same = widths.get(text)
             width = same.pop(0) if same else 0.5 * size * len(text)  # unmeasured: an estimate
             found.append(TextLine(index, text, x, x + width, y, size))
@@ -140,11 +150,9 @@ def decree_boxes(pdf_bytes, *, authority, signer_name, signature_png=None, seal_
     :data:`SIGNATURE_MAX_MM` and the gap; the seal is ``seal_mm`` across (its real size; default
     :data:`SEAL_DEFAULT_MM`), its right edge a third of the way into the signature image, centred on it vertically.
     """
-    import pypdf  # page count only
-
-    count = len(pypdf.PdfReader(io.BytesIO(pdf_bytes)).pages)
-    for index in reversed(range(count)):
-        lines = find_lines(pdf_bytes, pages=[index])
+    reader = _reader(pdf_bytes)
+    for index in reversed(range(len(reader.pages))):
+        lines = find_lines(reader, pages=[index], only=(authority, signer_name))
         names = _find(lines, signer_name)
         if not names:
             continue
@@ -181,9 +189,7 @@ def _boxes(index, auth, name, signature_png, seal_png, seal_mm):
 
 def attachment_box(pdf_bytes):
     """The box of an attachment's agency signature: top right of page 1, inside the top margin."""
-    import pypdf  # the page size only
-
-    page = pypdf.PdfReader(io.BytesIO(pdf_bytes)).pages[0]
+    page = _reader(pdf_bytes).pages[0]
     box = page.mediabox
     right = float(box.right) - ATTACHMENT_RIGHT_MM * MM
     top = float(box.top) - ATTACHMENT_TOP_MM * MM

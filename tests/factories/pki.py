@@ -163,7 +163,7 @@ def decree_html(pages=2, annex=True):
     """A decision laid out like Nghị định 30 (header, căn cứ, articles, signer block, nơi nhận), its list running over
     ``pages`` pages, then an annex page."""
     rows = "".join(f"<tr><td>{i}</td><td>Ông Trần Văn Bình {i}</td><td>Phòng Quản lý khoa học</td></tr>"
-                   for i in range(1, 1 + max(0, pages - 1) * 34 + 8))
+                   for i in range(1, 1 + max(0, pages - 2) * 37 + 30))
     annex_part = ("<div class='annex'><p class='c b'>Phụ lục</p><p class='c b'>DANH SÁCH CÁ NHÂN ĐƯỢC KHEN THƯỞNG</p>"
                   "<p>Nội dung phụ lục.</p></div>") if annex else ""
     return f"""<html><head><style>
