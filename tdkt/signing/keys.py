@@ -86,7 +86,6 @@ def trust_roots(path=None):
 @contextlib.contextmanager
 def open_signer(key):
     """A pyHanko ``Signer`` for the key (a :class:`KeyConfig`), closed (PKCS#11 session) on exit."""
-    from pyhanko.sign import signers  # pyHanko is loaded only when something is signed
 
     if key.kind == "pkcs12":
         yield _pkcs12_signer(key)
