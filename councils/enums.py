@@ -85,3 +85,30 @@ class Choice(models.TextChoices):
 class VoteRoundState(models.TextChoices):
     OPEN = "open", _("Đang biểu quyết")
     CLOSED = "closed", _("Đã kết thúc")
+
+
+# ---------------------------------------------------------------- decisions and tờ trình (issue 11)
+
+class DecisionState(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    ISSUED = "issued", _("Đã ban hành")
+    REVOKED = "revoked", _("Đã thu hồi")
+    REPLACED = "replaced", _("Đã được thay thế")
+
+
+class DecisionSource(models.TextChoices):
+    MEETING = "meeting", _("Kết quả họp Hội đồng")
+    ROUND = "round", _("Đề nghị của đợt (Giám đốc khen không qua Hội đồng)")
+
+
+class SignerPrefix(models.TextChoices):
+    NONE = "", _("Người đứng đầu ký")
+    KT = "KT.", _("KT. – ký thay")
+    TM = "TM.", _("TM. – thay mặt tập thể")
+    Q = "Q.", _("Q. – quyền")
+
+
+class ProposalState(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    SENT = "sent", _("Đã trình UBND tỉnh")
+    DECIDED = "decided", _("Tỉnh đã quyết định")

@@ -2,15 +2,18 @@
 attendance, per item the counts, percentage, outcome and recusals, and an open vote's choices — as XLSX or PDF. The
 data the minutes (biên bản) and the decisions will print."""
 
+from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tdkt.exports import Column, ListExporter, Section, register_export
+from tdkt.exports import ROW_CHUNK, Column, ListExporter, Section, register_export
+from tdkt.text import nfc
 
 from . import selectors
 from .enums import ItemState, MeetingKind
+from .models import DecisionLine
 
 
 def _dmy(value):
@@ -115,3 +118,50 @@ def meeting_summary_export(user, params):
     if meeting is None:
         raise Http404
     return MeetingSummaryExporter(selectors.meeting_summary(meeting))
+
+
+# ---------------------------------------------------------------- a decision's annexed list (issue 11)
+
+class DecisionAnnexExporter(ListExporter):
+    """The list annexed to a decision (phụ lục): who, position, unit, coefficient and bonus, with the total — the same
+    columns as the annex of the decision's PDF and Word file. Reads only what it prints (one query, streamed)."""
+
+    landscape = False
+    columns = (Column(gettext_lazy("Họ và tên / Tên tập thể"), 30), Column(gettext_lazy("Chức vụ"), 22),
+               Column(gettext_lazy("Đơn vị"), 32), Column(gettext_lazy("Hệ số"), 8, "number"),
+               Column(gettext_lazy("Mức thưởng (đồng)"), 16, "money"))
+
+    def __init__(self, decision):
+        self.decision = decision
+        self.title = _("Danh sách %(award)s") % {"award": decision.award.name}
+        self.subtitle = (_("Kèm theo Quyết định số %(number)s ngày %(date)s") % {"number": decision.number, "date": _dmy(decision.date)}
+                         if decision.number else _("Kèm theo dự thảo quyết định: %(subject)s") % {"subject": decision.subject})
+        self.filename = f"danh-sach-kem-{decision.number.replace('/', '-')}" if decision.number else f"danh-sach-du-thao-{decision.pk}"
+        self.queryset = DecisionLine.objects.filter(decision=decision)
+
+    def sections(self):
+        total = self.queryset.aggregate(total=Sum("amount"))["total"] or 0
+        yield Section("", self.columns, self.rows(), footer=(_("Tổng cộng"), "", "", None, total))
+
+    def rows(self):
+        qs = self.queryset.order_by("position", "pk").values_list(
+            "nomination__person__full_name", "nomination__person__position_title", "nomination__person__unit__name",
+            "nomination__unit__name", "nomination__unit__parent__name", "coefficient", "amount")
+        for person, position, person_unit, unit, parent, coefficient, amount in qs.iterator(chunk_size=ROW_CHUNK):
+            if person is not None:  # NFC: a name typed on macOS or pasted from Excel may be stored decomposed
+                yield nfc(person), nfc(position), nfc(person_unit), coefficient, amount
+            else:
+                yield nfc(unit), "", nfc(parent or ""), coefficient, amount
+
+
+@register_export("councils.decision_annex", permission="councils.manage_decision")
+def decision_annex_export(user, params):
+    """``params``: ``{"decision": id}``; only a decision the user may read (else 404)."""
+    try:
+        pk = int(str((params or {}).get("decision", "")))
+    except ValueError:
+        raise Http404 from None
+    decision = selectors.decisions_visible_to(user).filter(pk=pk).first()
+    if decision is None:
+        raise Http404
+    return DecisionAnnexExporter(decision)

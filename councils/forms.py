@@ -11,7 +11,17 @@ from nominations.api import CommendationForm, EmulationTitle, NominationRound
 from tdkt.forms import DateInput, NFCFormMixin
 from tdkt.roles import may_sit_on_council
 
-from .enums import AttendanceStatus, Choice, CouncilPosition, MeetingKind, MeetingState, ThresholdComparison, VotingBase, VotingMethod
+from .enums import (
+    AttendanceStatus,
+    Choice,
+    CouncilPosition,
+    MeetingKind,
+    MeetingState,
+    SignerPrefix,
+    ThresholdComparison,
+    VotingBase,
+    VotingMethod,
+)
 from .models import CouncilMember, Meeting
 
 COMMENT_MAX = 2000
@@ -336,3 +346,81 @@ class PaperForm(forms.Form):
     def counts(self):
         data = self.cleaned_data
         return {"yes": data["yes"], "no": data["no"], "abstain": data.get("abstain") or 0}
+
+
+# ---------------------------------------------------------------- decisions and tờ trình (issue 11)
+
+class DecisionDateForm(NFCFormMixin, forms.Form):
+    date = forms.DateField(label=_("Ngày quyết định, tờ trình"), widget=DateInput(),
+                           help_text=_("Tiền thưởng tính theo lương cơ sở áp dụng vào ngày này."))
+
+
+class RoundDecisionForm(DecisionDateForm):
+    nomination_round = forms.ModelChoiceField(label=_("Đợt khen thưởng đột xuất"), queryset=NominationRound.objects.none(),
+                                              empty_label="———")
+
+    def __init__(self, *args, rounds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nomination_round"].queryset = rounds if rounds is not None else NominationRound.objects.none()
+        self.order_fields(["nomination_round", "date"])
+
+
+def _lines_field(label, help_text):
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 5}), max_length=5000, required=False,
+                           help_text=help_text)
+
+
+class SignerFields(forms.Form):
+    signer_prefix = forms.ChoiceField(label=_("Quyền hạn ký"), choices=SignerPrefix.choices, required=False)
+    signer_authority = forms.CharField(label=_("Chức vụ người đứng đầu"), max_length=100, required=False,
+                                       help_text=_("Sau “KT.”, “TM.”, “Q.”: ví dụ Giám đốc."))
+    signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=100)
+    signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=150)
+
+
+class DecisionForm(NFCFormMixin, SignerFields):
+    date = forms.DateField(label=_("Ngày quyết định"), widget=DateInput())
+    subject = forms.CharField(label=_("Trích yếu"), max_length=300)
+    bases = _lines_field(_("Căn cứ"), _("Mỗi dòng một căn cứ."))
+    article1 = forms.CharField(label=_("Điều 1"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    article2 = forms.CharField(label=_("Điều 2"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
+    article3 = forms.CharField(label=_("Điều 3"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
+    recipients = _lines_field(_("Nơi nhận"), _("Mỗi dòng một nơi nhận; dòng cuối: Lưu: VT, …"))
+
+    field_order = ["date", "subject", "signer_prefix", "signer_authority", "signer_position", "signer_name", "bases", "article1",
+                   "article2", "article3", "recipients"]
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        data["bases"] = data["bases"].splitlines()
+        data["recipients"] = data["recipients"].splitlines()
+        return data
+
+
+class ProposalForm(NFCFormMixin, SignerFields):
+    date = forms.DateField(label=_("Ngày tờ trình"), widget=DateInput())
+    subject = forms.CharField(label=_("Trích yếu"), max_length=300)
+    addressee = forms.CharField(label=_("Kính gửi"), max_length=300)
+    body = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
+    recipients = _lines_field(_("Nơi nhận"), _("Mỗi dòng một nơi nhận."))
+
+    field_order = ["date", "subject", "addressee", "signer_prefix", "signer_authority", "signer_position", "signer_name", "body",
+                   "recipients"]
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        data["recipients"] = data["recipients"].splitlines()
+        return data
+
+
+class ProvinceDecisionForm(NFCFormMixin, forms.Form):
+    issuer = forms.CharField(label=_("Cấp quyết định"), max_length=200, initial=_("Chủ tịch UBND tỉnh"))
+    number = forms.CharField(label=_("Số quyết định"), max_length=50)
+    date = forms.DateField(label=_("Ngày quyết định"), widget=DateInput())
+    upload = forms.FileField(label=_("Bản quét quyết định (PDF, ảnh)"))
+    passed = forms.MultipleChoiceField(label=_("Được khen thưởng"), widget=forms.CheckboxSelectMultiple, choices=())
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["passed"].choices = [(str(line.pk), str(line.nomination)) for line in lines]
+        self.fields["passed"].initial = [str(line.pk) for line in lines]

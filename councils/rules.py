@@ -121,3 +121,6 @@ rules.add_perm("councils.recuse_member", recuses_members)
 rules.add_perm("councils.take_part", takes_part)
 rules.add_perm("councils.view_readings", manages_council)
 rules.add_perm("councils.export_summary", reads_meeting)
+
+# ---------------------------------------------------------------- decisions and tờ trình (issue 11): the office's work
+rules.add_perm("councils.manage_decision", manages_council)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("phien-hop/<id:pk>/ket-thuc-bieu-quyet-nhom/", views.voting_close_group, name="voting_close_group"),
     path("phien-hop/<id:pk>/ket-qua/", views.meeting_summary, name="meeting_summary"),
     path("phien-hop/<id:pk>/ket-qua/xuat/", views.summary_export, name="summary_export"),
+    path("phien-hop/<id:pk>/lap-quyet-dinh/", views.decisions_from_meeting, name="decisions_from_meeting"),
     # agenda items
     path("noi-dung/<id:pk>/", views.item_detail, name="item_detail"),
     path("noi-dung/<id:pk>/y-kien/", views.item_comment, name="item_comment"),
@@ -43,4 +44,20 @@ urlpatterns = [
     path("noi-dung/<id:pk>/hoan-xet/", views.item_defer, name="item_defer"),
     path("noi-dung/<id:pk>/phieu-giay/", views.paper_entry, name="paper_entry"),
     path("noi-dung/<id:pk>/y-kien-van-ban/", views.written_opinion, name="written_opinion"),
+    # decisions and tờ trình (issue 11)
+    path("quyet-dinh/", views.decision_list, name="decision_list"),
+    path("quyet-dinh/lap-tu-dot/", views.decisions_from_round, name="decisions_from_round"),
+    path("quyet-dinh/<id:pk>/", views.decision_detail, name="decision_detail"),
+    path("quyet-dinh/<id:pk>/sua/", views.decision_edit, name="decision_edit"),
+    path("quyet-dinh/<id:pk>/ban-hanh/", views.decision_issue, name="decision_issue"),
+    path("quyet-dinh/<id:pk>/thu-hoi/", views.decision_revoke, name="decision_revoke"),
+    path("quyet-dinh/<id:pk>/thay-the/", views.decision_replace, name="decision_replace"),
+    path("quyet-dinh/<id:pk>/xoa/", views.decision_delete, name="decision_delete"),
+    path("quyet-dinh/<id:pk>/tai-ve/<str:fmt>/", views.decision_file, name="decision_file"),
+    path("dong-quyet-dinh/<id:pk>/bo/", views.decision_line_remove, name="decision_line_remove"),
+    path("to-trinh/<id:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("to-trinh/<id:pk>/sua/", views.proposal_edit, name="proposal_edit"),
+    path("to-trinh/<id:pk>/trinh/", views.proposal_send, name="proposal_send"),
+    path("to-trinh/<id:pk>/quyet-dinh-tinh/", views.proposal_record, name="proposal_record"),
+    path("to-trinh/<id:pk>/tai-ve/<str:fmt>/", views.proposal_file, name="proposal_file"),
 ]

@@ -2,13 +2,15 @@
 from it. Anything not named here is private to ``nominations`` and may move."""
 
 from .catalogues import CommendationForm, EmulationTitle, person_titles, unit_titles
-from .enums import AwardType, NominationState, RoundStatus, SubjectKind
+from .enums import Authority, AwardType, NominationState, RoundStatus, SubjectKind
 from .models import AwardRecord, Nomination, NominationRound, UnitSubmission
-from .selectors import awards_for_subject, documents_visible_to, nominations_visible_to, violations_for
-from .services import (  # the council step; and what the councils app's demo builds on (a list sent and vetted)
+from .selectors import awards_for_subject, bonus_amount, documents_visible_to, nominations_visible_to, violations_for
+from .services import (  # the council and decision steps; and what the councils app's demo builds on (a list sent and vetted)
     nomination_create,
     nomination_vet,
     nominations_council_transition,
+    nominations_decide,
+    nominations_undecide,
     round_create,
     submission_submit,
     submission_update,
@@ -17,7 +19,7 @@ from .workflows import NOMINATION_WORKFLOW, ROUND_WORKFLOW
 
 __all__ = [
     "CommendationForm", "EmulationTitle", "person_titles", "unit_titles",
-    "AwardType", "NominationState", "RoundStatus", "SubjectKind",
+    "Authority", "AwardType", "NominationState", "bonus_amount", "nominations_decide", "nominations_undecide", "RoundStatus", "SubjectKind",
     "AwardRecord", "Nomination", "NominationRound", "UnitSubmission",
     "nomination_create", "nomination_vet", "round_create", "submission_submit", "submission_update",
     "awards_for_subject", "documents_visible_to", "nominations_visible_to", "violations_for", "nominations_council_transition", "NOMINATION_WORKFLOW", "ROUND_WORKFLOW",

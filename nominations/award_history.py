@@ -61,6 +61,23 @@ def award_record_delete(*, actor, record, reason):
 
 
 @transaction.atomic
+def award_record_withdraw(*, actor, nomination, reason):
+    """The award a decision created for ``nomination`` leaves the history: its decision was revoked or replaced
+    (the nomination workflow's move back from “có quyết định”). The deletion is audited with the reason."""
+    require_office(actor)
+    reason = nfc_multiline(reason or "")
+    if not reason:
+        raise ValidationError({"reason": _("Hãy ghi lý do thu hồi.")})
+    record = AwardRecord.objects.select_for_update().filter(nomination=nomination).first()
+    if record is None:
+        return None
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=record, changes=diff(snapshot(record, AWARD_FIELDS), {
+        k: None for k in AWARD_FIELDS}), reason=reason)
+    record.delete()
+    return record
+
+
+@transaction.atomic
 def initiative_create(*, actor, person, title, year, kind, scope, recognised_on=None, decision_number=""):
     require_office(actor)
     initiative = Initiative(person=person, title=nfc(title), year=year, kind=kind, scope=scope, recognised_on=recognised_on,

@@ -151,12 +151,6 @@ class ReasonForm(NFCFormMixin, forms.Form):
         self.fields["reason"].required = reason_required
 
 
-class DecisionForm(NFCFormMixin, forms.Form):
-    decision_number = forms.CharField(label=_("Số quyết định"), max_length=50)
-    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=DateInput())
-    issuer = forms.CharField(label=_("Cấp quyết định"), max_length=200, initial=_("Giám đốc Sở"))
-
-
 BULK_ACTIONS = [
     (NominationState.VETTED_PASS, _("Thẩm định đạt")),
     (NominationState.VETTED_FAIL, _("Thẩm định không đạt")),

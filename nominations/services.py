@@ -34,7 +34,8 @@ S = NominationState
 __all__ = [
     "AWARD_FIELDS", "NOMINATION_FIELDS", "ROUND_FIELDS", "award_record_create", "award_record_delete", "award_record_update",
     "document_add", "document_delete", "initiative_create", "lock_for_rules", "nomination_admin_save", "nomination_create",
-    "nomination_create_from_acclamation", "nomination_delete", "nominations_council_transition", "nomination_return", "nomination_set_initiatives", "nomination_submit", "nomination_transition",
+    "nomination_create_from_acclamation", "nomination_delete", "nominations_council_transition", "nominations_decide",
+    "nominations_undecide", "nomination_return", "nomination_set_initiatives", "nomination_submit", "nomination_transition",
     "nomination_update", "nomination_vet", "nominations_bulk_transition", "nominations_import", "round_create", "round_set_status", "round_update",
     "submission_get_or_create", "submission_submit", "submission_update",
 ]
@@ -333,18 +334,17 @@ def nomination_delete(*, actor, nomination):
 
 # ---------------------------------------------------------------- nominations: the workflow
 
-def _transition_all(*, actor, nominations, to_state, reason="", override_reason="", decision=None):
-    """Moves of the nomination workflow (``workflows.NOMINATION_WORKFLOW``): all move, or none."""
+def _transition_all(*, actor, nominations, to_state, reason="", override_reason=""):
+    """Moves of the nomination workflow (``workflows.NOMINATION_WORKFLOW``) made by hand: all move, or none."""
     if not nominations:
         raise ValidationError(_("Chưa chọn đề nghị nào."))
-    return NOMINATION_WORKFLOW.apply_many(nominations, actor=actor, to=to_state, reason=reason, override_reason=override_reason,
-                                          decision=decision)
+    return NOMINATION_WORKFLOW.apply_many(nominations, actor=actor, to=to_state, reason=reason, override_reason=override_reason)
 
 
 @transaction.atomic
-def nomination_transition(*, actor, nomination, to_state, reason="", override_reason="", decision=None):
+def nomination_transition(*, actor, nomination, to_state, reason="", override_reason=""):
     return _transition_all(actor=actor, nominations=[nomination], to_state=to_state, reason=reason,
-                           override_reason=override_reason, decision=decision)[0]
+                           override_reason=override_reason)[0]
 
 
 @transaction.atomic
@@ -360,6 +360,26 @@ def nominations_council_transition(*, actor, nominations, to_state, reason=""):
     passed, not passed, back for a re-vote), for the services of the ``councils`` app only: they check who may act
     (the office builds the agenda, the chair closes a vote); no page of this app offers these moves. All move, or none;
     the rules of the stage judge the list as a whole and each move is audited."""
+    nominations = list(nominations)
+    if not nominations:
+        raise ValidationError(_("Chưa chọn đề nghị nào."))
+    return NOMINATION_WORKFLOW.apply_many(nominations, actor=actor, to=to_state, reason=reason, automatic=True)
+
+
+def nominations_decide(*, actor, nominations, decision_number, decision_date, issuer):
+    """The decision step for a whole list (``workflows``: made only by the decision services of the ``councils`` app):
+    every nomination moves to “có quyết định” and gets its award record with the decision's number, date and issuer, in
+    the caller's transaction. All move, or none."""
+    nominations = list(nominations)
+    if not nominations:
+        raise ValidationError(_("Chưa chọn đề nghị nào."))
+    decision = {"decision_number": decision_number, "decision_date": decision_date, "issuer": issuer}
+    return NOMINATION_WORKFLOW.apply_many(nominations, actor=actor, to=S.DECIDED, automatic=True, decision=decision)
+
+
+def nominations_undecide(*, actor, nominations, to_state, reason):
+    """A decision revoked or replaced: the nominations go back to ``to_state`` (“Hội đồng thông qua”, or “thẩm định
+    đạt” for a form granted without the council) and their award records leave the history, audited with ``reason``."""
     nominations = list(nominations)
     if not nominations:
         raise ValidationError(_("Chưa chọn đề nghị nào."))

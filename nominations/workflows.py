@@ -22,7 +22,7 @@ from tdkt.roles import is_council, is_office, writes_own_unit
 from tdkt.text import nfc_multiline
 from tdkt.workflow import Move, Workflow
 
-from .award_history import award_record_create
+from .award_history import award_record_create, award_record_withdraw
 from .enums import NominationState, RoundStatus
 from .facts import flag_clear
 from .models import Nomination, NominationRound, RuleOverride, UnitSubmission
@@ -36,6 +36,7 @@ UNIT_OR_OFFICE = writes_own_unit
 
 OFFICE_ONLY = gettext_lazy("Chỉ Văn phòng Sở được thực hiện thao tác này.")
 COUNCIL_STEP = gettext_lazy("Bước này do Hội đồng Thi đua – Khen thưởng thực hiện trong phiên họp (chương trình họp, biểu quyết).")
+DECISION_STEP = gettext_lazy("Bước này do Văn phòng thực hiện khi ban hành quyết định khen thưởng cho cả danh sách.")
 OWN_UNIT_ONLY = gettext_lazy("Bạn chỉ được lập hồ sơ đề nghị của đơn vị mình.")
 
 
@@ -173,6 +174,11 @@ def record_award(step):
                         kind=n.round.kind, nomination=n, **step.params["decision"])
 
 
+def withdraw_award(step):
+    """A revoked decision: the award it created leaves the subject's history (audited with the reason)."""
+    award_record_withdraw(actor=step.actor, nomination=step.obj, reason=step.reason)
+
+
 def _unit_move(source, target, label, stage):
     return Move(source, target, label=label, allowed=UNIT_OR_OFFICE, denied_message=OWN_UNIT_ONLY, checks=[round_still_open],
                 batch_checks=[judged_at(stage)], after_save=[record_warnings, clear_flag_judged])
@@ -218,8 +224,17 @@ NOMINATION_WORKFLOW = Workflow(
         # reason: the page shows a reason only for the states reached with one (REASON_STATES)
         _council_move((S.COUNCIL_PASSED, S.COUNCIL_REJECTED), S.AT_COUNCIL, gettext_lazy("Biểu quyết lại"),
                       batch_checks=[judged_at(STAGE_LATER)]),
-        _office_move((S.COUNCIL_PASSED,), S.DECIDED, gettext_lazy("Ghi quyết định khen thưởng"), checks=[decision_given],
-                     batch_checks=[judged_at(STAGE_LATER)], after_save=[record_award]),
+        # the decision step: made only by the decision services of the ``councils`` app (a decision issued for a whole
+        # list, a province's decision recorded for a tờ trình), never one nomination at a time (issue 11); from
+        # “thẩm định đạt” only for the forms the director grants without the council (the councils app checks which)
+        Move((S.COUNCIL_PASSED, S.VETTED_PASS), S.DECIDED, label=gettext_lazy("Có quyết định khen thưởng"), allowed=OFFICE,
+             denied_message=DECISION_STEP, manual=False, checks=[decision_given], batch_checks=[judged_at(STAGE_LATER)],
+             after_save=[record_award]),
+        # a decision revoked or replaced (with its reason): the nomination goes back to where the decision took it from
+        Move((S.DECIDED,), S.COUNCIL_PASSED, label=gettext_lazy("Thu hồi quyết định"), allowed=OFFICE, denied_message=DECISION_STEP,
+             manual=False, reason_required=True, after_save=[withdraw_award]),
+        Move((S.DECIDED,), S.VETTED_PASS, label=gettext_lazy("Thu hồi quyết định"), allowed=OFFICE, denied_message=DECISION_STEP,
+             manual=False, reason_required=True, after_save=[withdraw_award]),
     ],
 )
 

@@ -176,3 +176,27 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.beat_at or '-'}"
+
+
+class DocumentSeries(models.Model):
+    """One numbering series of official documents: per issuer, per kind (QĐ, TTr, BB…), per calendar year.
+
+    ``last_number`` is the last number taken; ``tdkt.numbering.number_next`` locks the row and takes the next one
+    inside the caller's transaction (a rolled-back document gives its number back: no gap, no duplicate).
+    """
+
+    issuer_code = models.CharField(_("ký hiệu cơ quan ban hành"), max_length=20)
+    kind = models.CharField(_("loại văn bản"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    last_number = models.PositiveIntegerField(_("số cuối đã cấp"), default=0)
+
+    class Meta:
+        verbose_name = _("sổ đăng ký văn bản")
+        verbose_name_plural = _("sổ đăng ký văn bản")
+        ordering = ["-year", "issuer_code", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer_code", "kind", "year"], name="document_series_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}-{self.issuer_code} {self.year}: {self.last_number}"

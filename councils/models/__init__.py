@@ -2,11 +2,12 @@
 meetings with their roll, agenda, recusals and review (``meetings``) and the votes (``votes``)."""
 
 from .councils import Council, CouncilMember
+from .decisions import Decision, DecisionLine, Proposal, ProposalLine
 from .meetings import AgendaItem, Attendance, ItemComment, ItemReading, Meeting, Recusal
 from .votes import BallotBox, Participation, VoteRound, closed_round_message
 from .voting_rules import VotingRule, choose_rule, no_rule_message
 
 __all__ = [
     "Council", "CouncilMember", "VotingRule", "Meeting", "Attendance", "AgendaItem", "Recusal", "ItemReading",
-    "ItemComment", "VoteRound", "Participation", "BallotBox", "choose_rule", "closed_round_message", "no_rule_message",
+    "ItemComment", "Decision", "DecisionLine", "Proposal", "ProposalLine", "VoteRound", "Participation", "BallotBox", "choose_rule", "closed_round_message", "no_rule_message",
 ]

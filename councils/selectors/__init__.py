@@ -31,6 +31,7 @@ from .agenda import (
     rules_by_award,
     vote_turnout,
 )
+from .decisions import decisions_visible_to, proposals_visible_to
 from .summary import (
     Dossier,
     MeetingSummary,
@@ -48,5 +49,5 @@ __all__ = [
     "AgendaRow", "PaperPreview", "QuorumStatus", "Turnout", "agenda", "agenda_groups", "agenda_candidates",
     "items_to_review", "open_votes_for", "paper_result_preview", "quorum_status", "rules_by_award", "vote_turnout",
     "Dossier", "MeetingSummary", "SummaryItem", "home_summary", "item_comments", "item_dossier", "item_readings",
-    "meeting_summary",
+    "meeting_summary", "decisions_visible_to", "proposals_visible_to",
 ]

@@ -17,6 +17,28 @@ from .councils import (
     voting_rule_create,
     voting_rule_update,
 )
+from .decisions import (
+    DIRECT_GRANT_KINDS,
+    bonus_round_up,
+    decision_delete,
+    decision_issue,
+    decision_line_remove,
+    decision_lines,
+    decision_replace,
+    decision_revoke,
+    decision_update,
+    decisions_create_from_meeting,
+    decisions_create_from_round,
+    default_bases,
+    direct_grants_of_round,
+    line_bonuses,
+    passed_at_meeting,
+    proposal_lines,
+    proposal_record_decision,
+    proposal_send,
+    proposal_update,
+    proposals_create_from_meeting,
+)
 from .meetings import (
     EDITABLE_FIELDS,
     MEETING_FIELDS,
@@ -56,4 +78,8 @@ __all__ = [
     "item_comment_add",
     "voting_open", "voting_open_group", "voting_close", "vote_cast", "votes_cast", "written_opinion_record", "paper_result_enter",
     "vote_repeat", "item_defer", "consultations_close_due",
+    "DIRECT_GRANT_KINDS", "bonus_round_up", "decision_delete", "decision_issue", "decision_line_remove", "decision_lines",
+    "decision_replace", "decision_revoke", "decision_update", "decisions_create_from_meeting", "decisions_create_from_round",
+    "default_bases", "direct_grants_of_round", "line_bonuses", "passed_at_meeting", "proposal_lines",
+    "proposal_record_decision", "proposal_send", "proposal_update", "proposals_create_from_meeting",
 ]

@@ -2,6 +2,24 @@
 members' home, the list, the meeting page, the office's management), agenda items (the dossier, comments, recusals),
 votes, and the meeting summary. Thin: every read is a selector, every write a service."""
 
+from .decisions import (
+    decision_delete,
+    decision_detail,
+    decision_edit,
+    decision_file,
+    decision_issue,
+    decision_line_remove,
+    decision_list,
+    decision_replace,
+    decision_revoke,
+    decisions_from_meeting,
+    decisions_from_round,
+    proposal_detail,
+    proposal_edit,
+    proposal_file,
+    proposal_record,
+    proposal_send,
+)
 from .items import item_comment, item_detail, item_remove, recusal_add, recusal_remove
 from .meetings import (
     agenda_builder,
@@ -37,4 +55,7 @@ __all__ = [
     "meeting_summary", "summary_export",
     "ballot", "item_defer", "paper_entry", "vote", "vote_repeat", "voting_close", "voting_close_group", "voting_open",
     "voting_open_group", "written_opinion",
+    "decision_delete", "decision_detail", "decision_edit", "decision_file", "decision_issue", "decision_line_remove",
+    "decision_list", "decision_replace", "decision_revoke", "decisions_from_meeting", "decisions_from_round", "proposal_detail",
+    "proposal_edit", "proposal_file", "proposal_record", "proposal_send",
 ]

@@ -17,7 +17,6 @@ from tdkt.shortcuts import apply_service_errors, paginate, require_perm
 from .. import selectors, services
 from ..enums import NominationState, SubjectKind
 from ..forms import (
-    DecisionForm,
     NominationFilter,
     NominationForm,
     ReasonForm,
@@ -164,17 +163,15 @@ def nomination_transition(request, pk, to_state):
     if not NOMINATION_WORKFLOW.may(request.user, nomination, move):
         raise PermissionDenied
     form = ReasonForm(request.POST or None, reason_required=move.reason_required)
-    decision_form = DecisionForm(request.POST or None, prefix="qd") if to_state == NominationState.DECIDED else None
-    if request.method == "POST" and form.is_valid() and (decision_form is None or decision_form.is_valid()):
+    if request.method == "POST" and form.is_valid():
         try:
             services.nomination_transition(actor=request.user, nomination=nomination, to_state=to_state,
-                                           reason=form.cleaned_data["reason"], override_reason=form.cleaned_data["override_reason"],
-                                           decision=decision_form.cleaned_data if decision_form else None)
+                                           reason=form.cleaned_data["reason"], override_reason=form.cleaned_data["override_reason"])
             messages.success(request, _("Đề nghị chuyển sang “%(s)s”.") % {"s": NominationState(to_state).label})
             return redirect("nominations:nomination_detail", pk=pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
     return render(request, "nominations/confirm.html", {
-        "form": form, "extra_form": decision_form, "danger": move.danger,
+        "form": form, "danger": move.danger,
         "title": _("%(action)s: %(n)s?") % {"action": move.label, "n": nomination},
         "back": reverse("nominations:nomination_detail", args=[pk])})

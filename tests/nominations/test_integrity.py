@@ -327,8 +327,8 @@ def test_a_decision_dated_in_the_future_is_refused_and_nothing_moves(office_user
     nomination = NominationFactory(submission=sub_a, state=S.COUNCIL_PASSED)
     later = timezone.localdate() + datetime.timedelta(days=10)
     with pytest.raises(ValidationError):
-        services.nomination_transition(actor=office_user, nomination=nomination, to_state=S.DECIDED,
-                                       decision={"decision_number": "09/QĐ", "decision_date": later, "issuer": "Giám đốc Sở"})
+        services.nominations_decide(actor=office_user, nominations=[nomination], decision_number="09/QĐ", decision_date=later,
+                                    issuer="Giám đốc Sở")
     assert (Nomination.objects.get(pk=nomination.pk).state, AwardRecord.objects.count()) == (S.COUNCIL_PASSED, 0)
 
 

@@ -174,10 +174,11 @@ def test_the_whole_workflow_with_reasons_and_an_award_at_the_end(head_a, office_
                               "quyết).")
     services.nominations_council_transition(actor=office_user, nominations=[nomination], to_state=S.AT_COUNCIL)
     services.nominations_council_transition(actor=office_user, nominations=[nomination], to_state=S.COUNCIL_PASSED)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied) as exc:  # one nomination at a time: no longer (issue 11), only a whole decision
         services.nomination_transition(actor=office_user, nomination=nomination, to_state=S.DECIDED)
-    services.nomination_transition(actor=office_user, nomination=nomination, to_state=S.DECIDED, decision={
-        "decision_number": "05/QĐ-SKHCN", "decision_date": datetime.date(2026, 1, 5), "issuer": "Giám đốc Sở"})
+    assert str(exc.value) == "Bước này do Văn phòng thực hiện khi ban hành quyết định khen thưởng cho cả danh sách."
+    services.nominations_decide(actor=office_user, nominations=[nomination], decision_number="05/QĐ-SKHCN",
+                                decision_date=datetime.date(2026, 1, 5), issuer="Giám đốc Sở")
     assert [(a, f, t, r) for a, f, t, r in events(nomination)] == [
         ("create", "", "", ""),
         ("transition", "draft", "submitted", ""),

@@ -132,8 +132,8 @@ def test_a_move_with_a_reason_records_it_on_the_event_and_the_nomination(head_a,
 def test_the_decided_step_records_the_award_and_emits_one_event(office_user, sub_a, received, django_capture_on_commit_callbacks):
     nomination = NominationFactory(submission=sub_a, state=S.COUNCIL_PASSED)
     with django_capture_on_commit_callbacks(execute=True):
-        services.nomination_transition(actor=office_user, nomination=nomination, to_state=S.DECIDED, decision={
-            "decision_number": "05/QĐ-SKHCN", "decision_date": datetime.date(2026, 1, 5), "issuer": "Giám đốc Sở"})
+        services.nominations_decide(actor=office_user, nominations=[nomination], decision_number="05/QĐ-SKHCN",
+                                    decision_date=datetime.date(2026, 1, 5), issuer="Giám đốc Sở")
     assert transitions() == [("nomination", nomination.pk, office_user.pk, "council_passed", "decided", "")]
     assert [(pk, a, b) for _s, _w, pk, a, b, _e in received] == [(nomination.pk, "council_passed", "decided")]
     assert AwardRecord.objects.get(nomination=nomination).decision_number == "05/QĐ-SKHCN"
@@ -189,8 +189,8 @@ def test_nomination_moves_available_to_each_role(office_user, head_a, council_us
     assert moves(office_user) == moves(council_user) == []
     nomination.state = S.COUNCIL_REJECTED
     assert moves(office_user) == []
-    nomination.state = S.COUNCIL_PASSED
-    assert moves(office_user) == [("decided", "Ghi quyết định khen thưởng", False)]
+    nomination.state = S.COUNCIL_PASSED  # the decision is issued for a whole list (councils app): no button here
+    assert moves(office_user) == []
     nomination.state = S.DECIDED
     assert moves(office_user) == []
 
@@ -204,7 +204,9 @@ def test_the_council_step_is_made_only_through_the_councils_service(office_user,
     council_moves = [m for m in NOMINATION_WORKFLOW.moves if not m.manual]
     assert [(m.source, m.target) for m in council_moves] == [
         ((S.VETTED_PASS,), S.AT_COUNCIL), ((S.AT_COUNCIL,), S.VETTED_PASS), ((S.AT_COUNCIL,), S.COUNCIL_PASSED),
-        ((S.AT_COUNCIL,), S.COUNCIL_REJECTED), ((S.COUNCIL_PASSED, S.COUNCIL_REJECTED), S.AT_COUNCIL)]
+        ((S.AT_COUNCIL,), S.COUNCIL_REJECTED), ((S.COUNCIL_PASSED, S.COUNCIL_REJECTED), S.AT_COUNCIL),
+        # the decision step and its revocation (issue 11): made by the councils app's decision services
+        ((S.COUNCIL_PASSED, S.VETTED_PASS), S.DECIDED), ((S.DECIDED,), S.COUNCIL_PASSED), ((S.DECIDED,), S.VETTED_PASS)]
     assert not any(NOMINATION_WORKFLOW.may(user, nomination, move) for move in council_moves for user in (office_user, council_user))
     for call in (lambda: services.nomination_transition(actor=office_user, nomination=nomination, to_state=S.AT_COUNCIL),
                  lambda: services.nominations_bulk_transition(actor=office_user, nominations=[nomination], to_state=S.AT_COUNCIL)):

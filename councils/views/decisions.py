@@ -1,0 +1,333 @@
+"""Decisions and tờ trình (the office): drafts from a meeting's passed items or an ad hoc round, editing a draft,
+issuing, revoking or replacing with a reason, the files (PDF, Word, Excel annex), and the province's decision on a tờ
+trình. Thin: every read is a selector, every write a service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from nominations.api import AwardType, NominationRound
+from tdkt.documents import DOCX_MIME
+from tdkt.exports import PDF_MIME, export_response
+from tdkt.shortcuts import apply_service_errors, require_perm
+from tdkt.uploads import file_response
+
+from .. import documents, selectors, services
+from ..enums import DecisionState, MeetingState, ProposalState
+from ..exports import DecisionAnnexExporter
+from ..forms import DecisionDateForm, DecisionForm, ProposalForm, ProvinceDecisionForm, ReasonForm, RoundDecisionForm
+from ..models import DecisionLine
+from .common import meeting_or_404, refusal
+
+PERM = "councils.manage_decision"
+PAGE_SIZE = 25
+
+
+def decision_or_404(request, pk):
+    require_perm(request.user, PERM)
+    return get_object_or_404(selectors.decisions_visible_to(request.user), pk=pk)
+
+
+def proposal_or_404(request, pk):
+    require_perm(request.user, PERM)
+    return get_object_or_404(selectors.proposals_visible_to(request.user), pk=pk)
+
+
+def _attachment(content, mime, filename):
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+def decision_list(request):
+    require_perm(request.user, PERM)
+    state = request.GET.get("state", "")
+    decisions = selectors.decisions_visible_to(request.user)
+    if state in DecisionState.values:
+        decisions = decisions.filter(state=state)
+    page = Paginator(decisions.order_by("-date", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    proposals = selectors.proposals_visible_to(request.user).order_by("-date", "-pk")[:50]
+    return render(request, "councils/decisions/list.html", {
+        "page": page, "state": state, "states": DecisionState.choices, "proposals": proposals})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decisions_from_meeting(request, pk):
+    """Draft the decisions (within the director's authority) and the tờ trình (above it) of a closed meeting."""
+    require_perm(request.user, PERM)
+    meeting = meeting_or_404(request, pk)
+    if meeting.state != MeetingState.CLOSED:
+        raise Http404
+    waiting = services.passed_at_meeting(meeting)
+    own = [n for n in waiting if not n.award.needs_province_submission]
+    above = [n for n in waiting if n.award.needs_province_submission]
+    form = DecisionDateForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            decisions = (services.decisions_create_from_meeting(actor=request.user, meeting=meeting, date=form.cleaned_data["date"])
+                         if own else [])
+            proposals = (services.proposals_create_from_meeting(actor=request.user, meeting=meeting, date=form.cleaned_data["date"])
+                         if above else [])
+            if not decisions and not proposals:
+                raise ValidationError(_("Không còn đề nghị nào được Hội đồng thông qua chờ quyết định hoặc tờ trình."))
+            messages.success(request, _("Đã lập %(d)s dự thảo quyết định và %(p)s dự thảo tờ trình.") % {
+                "d": len(decisions), "p": len(proposals)})
+            if len(decisions) == 1 and not proposals:
+                return redirect("councils:decision_detail", pk=decisions[0].pk)
+            return redirect("councils:decision_list")
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    return render(request, "councils/decisions/create.html", {
+        "form": form, "meeting": meeting, "own": own, "above": above,
+        "back": reverse("councils:meeting_summary", args=[meeting.pk])})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decisions_from_round(request):
+    """Draft decisions for the forms the director grants without the council in an ad hoc round."""
+    require_perm(request.user, PERM)
+    rounds = NominationRound.objects.filter(kind__in=services.DIRECT_GRANT_KINDS).order_by("-year", "-pk")
+    form = RoundDecisionForm(request.POST or None, rounds=rounds, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            decisions = services.decisions_create_from_round(actor=request.user, nomination_round=form.cleaned_data["nomination_round"],
+                                                             date=form.cleaned_data["date"])
+            messages.success(request, _("Đã lập %(d)s dự thảo quyết định.") % {"d": len(decisions)})
+            return redirect("councils:decision_detail", pk=decisions[0].pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    return render(request, "councils/form.html", {
+        "form": form, "title": _("Lập quyết định khen thưởng không qua Hội đồng (%(kind)s)") % {"kind": AwardType.AD_HOC.label},
+        "back": reverse("councils:decision_list")})
+
+
+@login_required
+def decision_detail(request, pk):
+    decision = decision_or_404(request, pk)
+    lines = services.decision_lines(decision)
+    return render(request, "councils/decisions/detail.html", {
+        "d": decision, "lines": lines, "total": documents.decision_total(lines),
+        "reference": documents.annex_reference(decision, None) if decision.number else ""})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_edit(request, pk):
+    decision = decision_or_404(request, pk)
+    if not decision.is_draft:
+        messages.error(request, _("%(d)s đã ban hành: không sửa được; chỉ thu hồi hoặc thay thế.") % {"d": decision})
+        return redirect("councils:decision_detail", pk=pk)
+    initial = {name: getattr(decision, name) for name in services.decisions.EDITABLE_FIELDS}
+    initial["bases"], initial["recipients"] = "\n".join(decision.bases), "\n".join(decision.recipients)
+    form = DecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_update(actor=request.user, decision=decision, **form.service_kwargs())
+            messages.success(request, _("Đã lưu dự thảo quyết định."))
+            return redirect("councils:decision_detail", pk=pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    return render(request, "councils/form.html", {"form": form, "title": _("Sửa dự thảo quyết định"),
+                                                   "back": reverse("councils:decision_detail", args=[pk])})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_issue(request, pk):
+    decision = decision_or_404(request, pk)
+    back = reverse("councils:decision_detail", args=[pk])
+    if request.method == "POST":
+        try:
+            decision = services.decision_issue(actor=request.user, decision=decision)
+            messages.success(request, _("Đã ban hành Quyết định số %(n)s: các đề nghị chuyển sang “Có quyết định”.") % {
+                "n": decision.number})
+        except ValidationError as exc:
+            refusal(request, exc)
+        return redirect(back)
+    lines = services.decision_lines(decision)
+    return render(request, "councils/confirm.html", {
+        "title": _("Ban hành quyết định “%(s)s”?") % {"s": decision.subject}, "back": back,
+        "intro": _("Quyết định được cấp số trong sổ của năm %(y)s, %(n)s đề nghị chuyển sang “Có quyết định” và được ghi vào "
+                   "lịch sử khen thưởng. Sau khi ban hành không sửa được nữa, chỉ thu hồi hoặc thay thế có lý do.") % {
+            "y": decision.date.year, "n": len(lines)}})
+
+
+def _end_view(request, pk, *, service, title, done):
+    decision = decision_or_404(request, pk)
+    back = reverse("councils:decision_detail", args=[pk])
+    if not decision.is_issued:
+        messages.error(request, _("Chỉ thu hồi, thay thế được quyết định đã ban hành."))
+        return redirect(back)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = service(actor=request.user, decision=decision, reason=form.cleaned_data["reason"])
+            messages.success(request, done)
+            return redirect("councils:decision_detail", pk=result.pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    return render(request, "councils/confirm.html", {
+        "form": form, "danger": True, "back": back, "title": title % {"d": decision},
+        "intro": _("Các khen thưởng do quyết định này tạo ra bị xoá khỏi lịch sử khen thưởng; các đề nghị trở lại chờ quyết "
+                   "định. Quyết định và lý do được lưu lại.")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_revoke(request, pk):
+    return _end_view(request, pk, service=services.decision_revoke, title=_("Thu hồi %(d)s?"), done=_("Đã thu hồi quyết định."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_replace(request, pk):
+    return _end_view(request, pk, service=services.decision_replace, title=_("Thay thế %(d)s?"),
+                     done=_("Đã lập dự thảo quyết định thay thế: sửa rồi ban hành."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_delete(request, pk):
+    decision = decision_or_404(request, pk)
+    back = reverse("councils:decision_detail", args=[pk])
+    if request.method == "POST":
+        try:
+            services.decision_delete(actor=request.user, decision=decision)
+            messages.success(request, _("Đã xoá dự thảo quyết định."))
+            return redirect("councils:decision_list")
+        except ValidationError as exc:
+            refusal(request, exc)
+            return redirect(back)
+    return render(request, "councils/confirm.html", {"title": _("Xoá dự thảo “%(s)s”?") % {"s": decision.subject}, "back": back,
+                                                      "danger": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_line_remove(request, pk):
+    require_perm(request.user, PERM)
+    line = get_object_or_404(DecisionLine.objects.select_related("decision", "nomination").filter(
+        decision__in=selectors.decisions_visible_to(request.user).values("pk")), pk=pk)
+    back = reverse("councils:decision_detail", args=[line.decision_id])
+    if request.method == "POST":
+        try:
+            services.decision_line_remove(actor=request.user, line=line)
+            messages.success(request, _("Đã bỏ “%(n)s” khỏi danh sách.") % {"n": line.nomination})
+        except ValidationError as exc:
+            refusal(request, exc)
+        return redirect(back)
+    return render(request, "councils/confirm.html", {"title": _("Bỏ “%(n)s” khỏi danh sách?") % {"n": line.nomination},
+                                                      "back": back, "danger": True})
+
+
+@login_required
+def decision_file(request, pk, fmt):
+    """The decision as PDF (the stored file once issued), Word (.docx) or its annexed list in Excel."""
+    decision = decision_or_404(request, pk)
+    if fmt == "pdf":
+        if decision.pdf_unsigned:
+            return file_response(decision.pdf_unsigned, documents.decision_filename(decision, "pdf"))
+        return _attachment(documents.decision_pdf(decision, lines=services.decision_lines(decision)), PDF_MIME,
+                           documents.decision_filename(decision, "pdf"))
+    if fmt == "docx":
+        return _attachment(documents.decision_docx(decision, lines=services.decision_lines(decision)), DOCX_MIME,
+                           documents.decision_filename(decision, "docx"))
+    if fmt == "xlsx":
+        return export_response(DecisionAnnexExporter(decision), "xlsx")
+    raise Http404
+
+
+# ---------------------------------------------------------------- tờ trình
+
+@login_required
+def proposal_detail(request, pk):
+    proposal = proposal_or_404(request, pk)
+    lines = services.proposal_lines(proposal)
+    return render(request, "councils/decisions/proposal_detail.html", {"p": proposal, "lines": lines})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request, pk):
+    proposal = proposal_or_404(request, pk)
+    if proposal.state != ProposalState.DRAFT:
+        messages.error(request, _("%(p)s đã trình: không sửa được.") % {"p": proposal})
+        return redirect("councils:proposal_detail", pk=pk)
+    initial = {name: getattr(proposal, name) for name in services.decisions.PROPOSAL_EDITABLE}
+    initial["recipients"] = "\n".join(proposal.recipients)
+    form = ProposalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_update(actor=request.user, proposal=proposal, **form.service_kwargs())
+            messages.success(request, _("Đã lưu dự thảo tờ trình."))
+            return redirect("councils:proposal_detail", pk=pk)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    return render(request, "councils/form.html", {"form": form, "title": _("Sửa dự thảo tờ trình"),
+                                                   "back": reverse("councils:proposal_detail", args=[pk])})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_send(request, pk):
+    proposal = proposal_or_404(request, pk)
+    back = reverse("councils:proposal_detail", args=[pk])
+    if request.method == "POST":
+        try:
+            proposal = services.proposal_send(actor=request.user, proposal=proposal)
+            messages.success(request, _("Đã cấp số %(n)s: tờ trình đã trình UBND tỉnh.") % {"n": proposal.number})
+        except ValidationError as exc:
+            refusal(request, exc)
+        return redirect(back)
+    return render(request, "councils/confirm.html", {
+        "title": _("Trình UBND tỉnh “%(s)s”?") % {"s": proposal.subject}, "back": back,
+        "intro": _("Tờ trình được cấp số trong sổ tờ trình của năm %(y)s và không sửa được nữa.") % {"y": proposal.date.year}})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_record(request, pk):
+    """The province's decision on a sent tờ trình, once for its list."""
+    proposal = proposal_or_404(request, pk)
+    back = reverse("councils:proposal_detail", args=[pk])
+    if proposal.state != ProposalState.SENT:
+        messages.error(request, _("Chỉ ghi quyết định của tỉnh cho tờ trình đã trình và chưa có quyết định."))
+        return redirect(back)
+    lines = services.proposal_lines(proposal)
+    form = ProvinceDecisionForm(request.POST or None, request.FILES or None, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.proposal_record_decision(actor=request.user, proposal=proposal, issuer=data["issuer"], number=data["number"],
+                                              date=data["date"], upload=data["upload"], passed_line_ids=data["passed"])
+            messages.success(request, _("Đã ghi quyết định của tỉnh: các đề nghị được khen thưởng chuyển sang “Có quyết định”."))
+            return redirect(back)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    return render(request, "councils/form.html", {"form": form, "title": _("Ghi quyết định của UBND tỉnh"), "back": back,
+                                                   "multipart": True})
+
+
+@login_required
+def proposal_file(request, pk, fmt):
+    """The tờ trình as PDF or Word; ``scan``: the province's scanned decision."""
+    proposal = proposal_or_404(request, pk)
+    lines = services.proposal_lines(proposal)
+    if fmt == "pdf":
+        return _attachment(documents.proposal_pdf(proposal, lines=lines), PDF_MIME, documents.proposal_filename(proposal, "pdf"))
+    if fmt == "docx":
+        return _attachment(documents.proposal_docx(proposal, lines=lines), DOCX_MIME, documents.proposal_filename(proposal, "docx"))
+    if fmt == "scan" and proposal.province_file:
+        return file_response(proposal.province_file, proposal.province_file_name or None)
+    raise Http404
