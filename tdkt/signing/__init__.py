@@ -11,10 +11,10 @@
 
 from .keys import KeyConfig, SigningError, configured_key, open_signer, trust_roots
 from .layout import SignatureBoxes, attachment_box, decree_boxes, find_lines
-from .pdf import SignatureReport, VerificationError, sign_pdf, verify_pdf
+from .pdf import SignatureReport, VerificationError, attachment_lines, last_signer, sign_pdf, verify_pdf
 
 __all__ = [
     "KeyConfig", "SigningError", "configured_key", "open_signer", "trust_roots",
     "SignatureBoxes", "attachment_box", "decree_boxes", "find_lines",
-    "SignatureReport", "VerificationError", "sign_pdf", "verify_pdf",
+    "SignatureReport", "VerificationError", "attachment_lines", "last_signer", "sign_pdf", "verify_pdf",
 ]

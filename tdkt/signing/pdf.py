@@ -209,3 +209,12 @@ def verify_pdf(pdf_bytes, *, trust_roots):
             covers_whole_file=whole, changed_after=changed, coverage=str(coverage), summary=status.summary(),
         ))
     return reports
+
+
+def last_signer(pdf_bytes):
+    """(subject, serial in hex) of the certificate of the document's last signature: what the audit records."""
+    from pyhanko.pdf_utils.reader import PdfFileReader  # pyHanko: only when signing
+
+    embedded = PdfFileReader(io.BytesIO(pdf_bytes), strict=False).embedded_signatures[-1]
+    cert = embedded.signer_cert
+    return cert.subject.human_friendly, format(cert.serial_number, "X")

@@ -220,3 +220,23 @@ def sign_decree(pdf, pki, *, director_key=None, agency_key=None, images=None):
                              page=boxes.page, box=boxes.seal, image_png=seal, reason="Đóng dấu",
                              timestamper=pki.timestamper(), roots=pki.roots())
     return boxes, twice
+
+
+def configure_signing(settings, pki, tsa_url=""):
+    """Point the settings at the throwaway PKI: both keys as PKCS#12 files, its root as the trust bundle."""
+    settings.TDKT_SIGNING_KEYS = {
+        "director": {"pkcs12_path": str(pki.director.p12), "pkcs12_passphrase": PASSPHRASE},
+        "agency": {"pkcs12_path": str(pki.agency.p12), "pkcs12_passphrase": PASSPHRASE},
+    }
+    settings.TDKT_SIGN_TRUST_ROOTS = str(pki.root_pem)
+    settings.TDKT_SIGN_TSA_URL = tsa_url
+
+
+def agency_images(profile, signature=None, seal=None):
+    """Store the signature and seal images on the agency profile (as the admin's upload would)."""
+    from django.core.files.base import ContentFile  # only tests that sign decisions
+
+    profile.signature_image.save("chu-ky.png", ContentFile(signature or signature_png()), save=False)
+    profile.seal_image.save("con-dau.png", ContentFile(seal or seal_png()), save=False)
+    profile.save()
+    return profile
