@@ -16,6 +16,12 @@ import logging
 import os
 from dataclasses import dataclass, field
 
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -68,7 +74,7 @@ def configured_key(name):
 
 def trust_roots(path=None):
     """The trusted root certificates (asn1crypto) from the PEM bundle ``TDKT_SIGN_TRUST_ROOTS`` (or ``path``)."""
-    from asn1crypto import pem, x509  # only a page that verifies needs them
+    from asn1crypto import pem  # only a page that verifies needs it
 
     path = path if path is not None else getattr(settings, "TDKT_SIGN_TRUST_ROOTS", "")
     if not path:
@@ -79,8 +85,8 @@ def trust_roots(path=None):
     except OSError as exc:
         raise SigningError(_("Không đọc được tệp chứng thư gốc tin cậy (%(path)s).") % {"path": path}) from exc
     if not pem.detect(data):
-        return [x509.Certificate.load(data)]
-    return [x509.Certificate.load(der) for _type, _headers, der in pem.unarmor(data, multiple=True)]
+        return [asn1_x509.Certificate.load(data)]
+    return [asn1_x509.Certificate.load(der) for _type, _headers, der in pem.unarmor(data, multiple=True)]
 
 
 @contextlib.contextmanager
@@ -126,16 +132,9 @@ def _pkcs12_signer(key):
 
 def _load_pkcs12(data, passphrase):
     """A pyHanko ``SimpleSigner`` that signs with the key object loaded here once."""
-    # pyHanko and cryptography's PKCS#12 reader are loaded only when a PKCS#12 key is used.
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from pyhanko.sign.general import get_pyca_cryptography_hash
-    from pyhanko.sign.signers import SimpleSigner
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
+    from pyhanko.sign.general import get_pyca_cryptography_hash  # pyHanko: loaded only when something is signed
+    from pyhanko.sign.signers import SimpleSigner  # as above
+    from pyhanko_certvalidator.registry import SimpleCertificateStore  # as above
 
     private_key, certificate, others = pkcs12.load_key_and_certificates(data, passphrase)
     if private_key is None or certificate is None:

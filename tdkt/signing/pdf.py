@@ -149,6 +149,20 @@ class SignatureReport:
         return self.intact and self.trusted and not self.changed_after
 
 
+SUBJECT_ORDER = ("common_name", "organizational_unit_name", "organization_name", "locality_name",
+                 "state_or_province_name", "country_name")
+
+
+def subject_text(name):
+    """A certificate's name as its values, most specific first: "Nguyễn Văn An, Sở Khoa học và Công nghệ, VN"."""
+    native = name.native
+    values = []
+    for attribute in SUBJECT_ORDER:
+        value = native.get(attribute)
+        values += value if isinstance(value, list) else [value] if value else []
+    return ", ".join(values) or name.human_friendly
+
+
 def _name(name):
     for attribute in ("common_name", "organization_name"):
         value = name.native.get(attribute)
@@ -180,7 +194,7 @@ def verify_pdf(pdf_bytes, *, trust_roots):
         except Exception as exc:  # noqa: BLE001  (a mangled signature is reported as broken, not as a crash)
             logger.info("signature %s could not be validated (%s)", embedded.field_name, type(exc).__name__)
             reports.append(SignatureReport(
-                field_name=embedded.field_name, signer=_name(cert.subject) if cert else "", subject=cert.subject.human_friendly if cert else "",
+                field_name=embedded.field_name, signer=_name(cert.subject) if cert else "", subject=subject_text(cert.subject) if cert else "",
                 issuer=_name(cert.issuer) if cert else "", serial=format(cert.serial_number, "X") if cert else "",
                 signing_time=None, timestamp=None, intact=False, trusted=False, covers_whole_file=False,
                 changed_after=True, coverage=_("Không kiểm tra được chữ ký"), summary=type(exc).__name__))
@@ -202,7 +216,7 @@ def verify_pdf(pdf_bytes, *, trust_roots):
         timestamp = status.timestamp_validity.timestamp if status.timestamp_validity is not None else None
         reports.append(SignatureReport(
             field_name=embedded.field_name,
-            signer=_name(status.signing_cert.subject), subject=status.signing_cert.subject.human_friendly,
+            signer=_name(status.signing_cert.subject), subject=subject_text(status.signing_cert.subject),
             issuer=_name(status.signing_cert.issuer), serial=format(status.signing_cert.serial_number, "X"),
             signing_time=status.signer_reported_dt, timestamp=timestamp,
             intact=intact, trusted=bool(status.trusted),
@@ -217,4 +231,4 @@ def last_signer(pdf_bytes):
 
     embedded = PdfFileReader(io.BytesIO(pdf_bytes), strict=False).embedded_signatures[-1]
     cert = embedded.signer_cert
-    return cert.subject.human_friendly, format(cert.serial_number, "X")
+    return subject_text(cert.subject), format(cert.serial_number, "X")

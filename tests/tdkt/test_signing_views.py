@@ -39,7 +39,7 @@ def test_a_signed_decision_shows_both_signatures_valid(reader, signed, pki, sett
     assert "Chữ ký 1: Nguyễn Văn An" in html and "Chữ ký 2: Sở Khoa học và Công nghệ tỉnh Hưng Yên" in html
     assert html.count("CA Thử nghiệm TĐKT") == 2
     assert format(pki.director.cert.serial_number, "X") in html
-    assert html.count('class="sig-report ok"') == 2
+    assert html.count('class="sig-report sig-ok"') == 2
     assert "(dấu thời gian)" in html
 
 
@@ -47,7 +47,7 @@ def test_without_trust_roots_nothing_is_trusted(reader, signed, settings):
     settings.TDKT_SIGN_TRUST_ROOTS = ""
     html = reader.post(URL, {"file": upload(signed[1])}).content.decode()
     assert "Có chữ ký số không hợp lệ" in html and "Chưa cấu hình chứng thư gốc tin cậy" in html
-    assert html.count('class="sig-report bad"') == 2
+    assert html.count('class="sig-report sig-bad"') == 2
 
 
 def test_a_changed_document_is_reported(reader, signed, pki, settings):
