@@ -2,17 +2,21 @@
 attendance, per item the counts, percentage, outcome and recusals, and an open vote's choices — as XLSX or PDF. The
 data the minutes (biên bản) and the decisions will print."""
 
+from decimal import Decimal
+
 from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from movements.api import leadership_at
 from tdkt.exports import ROW_CHUNK, Column, ListExporter, Section, register_export
 from tdkt.text import nfc
 
 from . import selectors
-from .enums import ItemState, MeetingKind
+from .enums import DecisionState, ItemState, MeetingKind
 from .models import DecisionLine
 
 
@@ -165,3 +169,67 @@ def decision_annex_export(user, params):
     if decision is None:
         raise Http404
     return DecisionAnnexExporter(decision)
+
+
+# ---------------------------------------------------------------- statistics of the issued decisions (part: docs, issue 11)
+
+class DecisionStatisticsExporter(ListExporter):
+    """The lines of the decisions issued in a year, counted by title or form and by the proposing unit: individuals,
+    collectives, leaders (a leadership post on the decision's date) and their share, the bonus total."""
+
+    filename = "thong-ke-khen-thuong"
+    BY_AWARD = (Column(gettext_lazy("Danh hiệu / Hình thức"), 34), Column(gettext_lazy("Cá nhân"), 10, "int"),
+                Column(gettext_lazy("Tập thể"), 10, "int"), Column(gettext_lazy("Lãnh đạo, quản lý"), 12, "int"),
+                Column(gettext_lazy("Tỷ lệ lãnh đạo (%)"), 12, "number"), Column(gettext_lazy("Tiền thưởng (đồng)"), 18, "money"))
+    BY_UNIT = (Column(gettext_lazy("Đơn vị đề nghị"), 34), *BY_AWARD[1:])
+
+    def __init__(self, year, lines):
+        self.year, self.lines = year, lines
+        self.title = _("Thống kê khen thưởng theo quyết định năm %(year)s") % {"year": year}
+        self.subtitle = _("Các quyết định đã ban hành trong năm (không tính quyết định đã thu hồi, đã được thay thế); lãnh đạo "
+                          "tính theo chức vụ ngày quyết định.")
+
+    def sections(self):
+        rows = list(self.lines.values_list(Coalesce("decision__title__name", "decision__form__name"),
+                                           "nomination__submission__unit__name", "nomination__person_id", "decision__date",
+                                           "amount"))
+        leaders = set()
+        for date in {r[3] for r in rows}:
+            held = leadership_at(date, [r[2] for r in rows if r[2] and r[3] == date])
+            leaders |= {(person, date) for person, lead in held.items() if lead}
+        for heading, columns, key in ((_("I. THEO DANH HIỆU, HÌNH THỨC"), self.BY_AWARD, 0),
+                                      (_("II. THEO ĐƠN VỊ"), self.BY_UNIT, 1)):
+            table, totals = self._grouped(rows, key, leaders)
+            yield Section(heading, columns, table, footer=totals)
+
+    @staticmethod
+    def _grouped(rows, key, leaders):
+        groups = {}
+        for row in rows:
+            counts = groups.setdefault(row[key], [0, 0, 0, 0])
+            if row[2]:
+                counts[0] += 1
+                counts[2] += 1 if (row[2], row[3]) in leaders else 0
+            else:
+                counts[1] += 1
+            counts[3] += row[4] or 0
+
+        def share(people, lead):
+            return round(Decimal(100 * lead) / people, 2) if people else None
+
+        table = [(name, p, u, lead, share(p, lead), money) for name, (p, u, lead, money) in groups.items()]
+        p, u, lead, money = (sum(r[i] for r in table) for i in (1, 2, 3, 5))
+        return table, (_("Tổng cộng"), p, u, lead, share(p, lead), money)
+
+
+@register_export("councils.decision_statistics", permission="councils.manage_decision")
+def decision_statistics_export(user, params):
+    """``params``: ``{"year": 2026}`` (the decisions' year; default this year)."""
+    try:
+        year = int(str((params or {}).get("year", "") or timezone.localdate().year))
+    except ValueError:
+        raise Http404 from None
+    decisions = selectors.decisions_visible_to(user).filter(state=DecisionState.ISSUED, date__year=year)
+    lines = (DecisionLine.objects.filter(decision__in=decisions)
+             .order_by("decision__title__sort_order", "decision__form__sort_order", "nomination__submission__unit__sort_order", "pk"))
+    return DecisionStatisticsExporter(year, lines)

@@ -100,6 +100,8 @@ enters_paper = is_sitting & is_secretary
 defers_items = chairs | manages_council
 #: Recuses a member by hand: the office or the chair (a member may recuse themselves: ``recusal_add`` checks it).
 recuses_members = manages_council | chairs
+#: Issues the minutes of a closed meeting (takes their number): the secretary or the office (part: docs, issue 11).
+issues_minutes = manages_council | is_secretary
 #: Comments on an item, votes on it: the people on the roll.
 takes_part = meeting_called & sits_in
 
@@ -121,6 +123,7 @@ rules.add_perm("councils.recuse_member", recuses_members)
 rules.add_perm("councils.take_part", takes_part)
 rules.add_perm("councils.view_readings", manages_council)
 rules.add_perm("councils.export_summary", reads_meeting)
+rules.add_perm("councils.issue_minutes", issues_minutes)
 
 # ---------------------------------------------------------------- decisions and tờ trình (issue 11): the office's work
 rules.add_perm("councils.manage_decision", manages_council)

@@ -30,6 +30,8 @@ urlpatterns = [
     path("phien-hop/<id:pk>/ket-thuc-bieu-quyet-nhom/", views.voting_close_group, name="voting_close_group"),
     path("phien-hop/<id:pk>/ket-qua/", views.meeting_summary, name="meeting_summary"),
     path("phien-hop/<id:pk>/ket-qua/xuat/", views.summary_export, name="summary_export"),
+    path("phien-hop/<id:pk>/bien-ban/", views.minutes_download, name="minutes_download"),
+    path("phien-hop/<id:pk>/bien-ban/ban-hanh/", views.minutes_issue, name="minutes_issue"),
     path("phien-hop/<id:pk>/lap-quyet-dinh/", views.decisions_from_meeting, name="decisions_from_meeting"),
     # agenda items
     path("noi-dung/<id:pk>/", views.item_detail, name="item_detail"),
@@ -47,6 +49,7 @@ urlpatterns = [
     # decisions and tờ trình (issue 11)
     path("quyet-dinh/", views.decision_list, name="decision_list"),
     path("quyet-dinh/lap-tu-dot/", views.decisions_from_round, name="decisions_from_round"),
+    path("quyet-dinh/thong-ke/", views.decision_statistics, name="decision_statistics"),  # part: docs
     path("quyet-dinh/<id:pk>/", views.decision_detail, name="decision_detail"),
     path("quyet-dinh/<id:pk>/sua/", views.decision_edit, name="decision_edit"),
     path("quyet-dinh/<id:pk>/ban-hanh/", views.decision_issue, name="decision_issue"),
@@ -59,6 +62,7 @@ urlpatterns = [
     path("quyet-dinh/<id:pk>/dong-dau-so/", views.decision_seal, name="decision_seal"),
     path("quyet-dinh/<id:pk>/ban-chua-ky/", views.decision_unsigned_pdf, name="decision_unsigned_pdf"),
     path("quyet-dinh/<id:pk>/kiem-tra-chu-ky/", views.decision_verify, name="decision_verify"),
+    path("quyet-dinh/<id:pk>/giay-khen/", views.decision_certificates, name="decision_certificates"),  # part: docs
     path("dong-quyet-dinh/<id:pk>/bo/", views.decision_line_remove, name="decision_line_remove"),
     path("to-trinh/<id:pk>/", views.proposal_detail, name="proposal_detail"),
     path("to-trinh/<id:pk>/sua/", views.proposal_edit, name="proposal_edit"),

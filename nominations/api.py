@@ -2,6 +2,7 @@
 from it. Anything not named here is private to ``nominations`` and may move."""
 
 from .catalogues import CommendationForm, EmulationTitle, person_titles, unit_titles
+from .documents import certificates_for, unit_issuer  # the giấy khen of award records; a unit as issuer (part: docs)
 from .enums import Authority, AwardType, NominationState, RoundStatus, SubjectKind
 from .models import AwardRecord, Nomination, NominationRound, UnitSubmission
 from .selectors import awards_for_subject, bonus_amount, documents_visible_to, nominations_visible_to, violations_for
@@ -22,5 +23,6 @@ __all__ = [
     "Authority", "AwardType", "NominationState", "bonus_amount", "nominations_decide", "nominations_undecide", "RoundStatus", "SubjectKind",
     "AwardRecord", "Nomination", "NominationRound", "UnitSubmission",
     "nomination_create", "nomination_vet", "round_create", "submission_submit", "submission_update",
+    "certificates_for", "unit_issuer",
     "awards_for_subject", "documents_visible_to", "nominations_visible_to", "violations_for", "nominations_council_transition", "NOMINATION_WORKFLOW", "ROUND_WORKFLOW",
 ]

@@ -119,6 +119,8 @@ class ExportJob(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     file = models.FileField(upload_to="exports/", blank=True)
     filename = models.CharField(max_length=200, blank=True)
+    title = models.CharField(_("tệp gì"), max_length=300, blank=True, help_text=_("Trang của tệp ghi rõ đang tạo tệp gì."))
+    back_url = models.CharField(_("trang quay lại"), max_length=500, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -48,8 +48,11 @@ def _plain_params(params):
 
 
 @transaction.atomic
-def export_job_create(*, user, key, fmt, params, rows=0):
-    job = ExportJob(user=user, key=key, fmt=fmt, params=_plain_params(params), rows=rows)
+def export_job_create(*, user, key, fmt, params, rows=0, title="", back_url="", filename=""):
+    """A background export or document for ``user`` (``title``: what is being made; ``back_url``: the page it was asked
+    from; ``filename``: a document's file name, set now since the worker builds only the content)."""
+    job = ExportJob(user=user, key=key, fmt=fmt, params=_plain_params(params), rows=rows, title=str(title)[:300],
+                    back_url=back_url[:500], filename=filename[:200])
     job.full_clean(exclude=["file"])
     job.save()
     transaction.on_commit(lambda: run_export_job.enqueue(str(job.pk)))

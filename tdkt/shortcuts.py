@@ -3,10 +3,13 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Page, Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 
-from .exports import background_threshold, build_export, export_response
+from .documents import DOCX_MIME, build_document, render_docx, render_pdf, row_count
+from .exports import PDF_MIME, background_threshold, build_export, export_response
 from .hooks import agency
 from .services import export_job_create
 
@@ -112,3 +115,20 @@ def export_view(request, key, fmt, *, params=None):
         job = export_job_create(user=request.user, key=key, fmt=fmt, params=params, rows=count)
         return redirect("export_job", pk=job.pk)
     return export_response(exporter, fmt, agency=agency())
+
+
+def document_view(request, key, fmt, *, params, filename, title, back_url=""):
+    """Answer a request for an official document (``tdkt.documents`` registry): the PDF (or ``fmt="docx"``: Word) at once,
+    or, when its tables hold more rows than the PDF background threshold, a background job and its page (what is being
+    made, a link back, "Tệp của tôi")."""
+    fmt = "docx" if fmt == "docx" else "pdf"
+    document = build_document(key, request.user, params)
+    rows = row_count(document)
+    if rows > background_threshold("pdf"):
+        job = export_job_create(user=request.user, key=key, fmt=fmt, params=params, rows=rows, title=title,
+                                back_url=back_url or request.get_full_path(), filename=f"{filename}.{fmt}")
+        return redirect("export_job", pk=job.pk)
+    content, mime = (render_docx(document), DOCX_MIME) if fmt == "docx" else (render_pdf(document), PDF_MIME)
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
+    return response

@@ -22,6 +22,7 @@ urlpatterns = [
     path("xuat/<uuid:pk>/tai-ve/", views.export_job_download, name="export_job_download"),
     # Digital signatures (issue 12): the verification page.
     path("kiem-tra-chu-ky/", signing_views.verify, name="signature_verify"),
+    path("tep-cua-toi/", views.my_files, name="my_files"),  # part: docs, issue 11
     path("", include("movements.urls")),
     path("de-nghi/", include("nominations.urls")),
     path("hoi-dong/", include("councils.urls")),

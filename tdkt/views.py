@@ -12,6 +12,7 @@ from . import health
 from .audit import audit_rows
 from .hooks import agency, home_context
 from .models import ExportJob
+from .shortcuts import paginate
 from .uploads import file_response
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,15 @@ def export_job(request, pk):
     job = get_object_or_404(ExportJob, pk=pk, user=request.user)
     template = "tdkt/export_job.html#status" if request.htmx else "tdkt/export_job.html"
     return render(request, template, {"job": job})
+
+
+@login_required
+def my_files(request):
+    """ "Tệp của tôi": the user's own exports and documents made in the background, newest first, with their status and
+    download links (nobody else's)."""
+    jobs = ExportJob.objects.filter(user=request.user).only(
+        "id", "key", "fmt", "rows", "status", "filename", "title", "back_url", "created_at", "finished_at").order_by("-created_at")
+    return render(request, "tdkt/my_files.html", {"page": paginate(request, jobs)})
 
 
 @login_required

@@ -100,6 +100,9 @@ STR_PARAMETERS = {
     ("app_label", "model"): (lambda world, variant: [(m._meta.app_label, m._meta.model_name) for m in world.models
                                                      if m._meta.pk.get_internal_type() in ("AutoField", "BigAutoField")],
                              "the audit history of every model of the world (integer keys: the route takes <id:pk>)"),
+    # decisions (issue 11): the file formats of a decision or tờ trình, and one that does not exist
+    ("fmt",): (lambda world, variant: [("pdf",), ("docx",), ("xlsx",), ("scan",), ("khong-co",)],
+               "the files of a decision / tờ trình (PDF, Word, Excel annex, the province's scan) and an unknown format"),
 }
 
 #: The pages where the council writes (its members vote, comment, recuse themselves).

@@ -19,6 +19,8 @@ class Council(models.Model):
     name = models.CharField(_("tên Hội đồng"), max_length=300)
     decision_number = models.CharField(_("số quyết định thành lập"), max_length=50)
     decision_date = models.DateField(_("ngày quyết định"), validators=[validate_date_bounds])
+    doc_code = models.CharField(_("ký hiệu văn bản của Hội đồng"), max_length=20, default="HĐTĐKT",
+                                help_text=_("Dùng trong số biên bản của Hội đồng, ví dụ: 01/BB-HĐTĐKT."))
     term_start = models.DateField(_("nhiệm kỳ từ"), validators=[validate_date_bounds])
     term_end = models.DateField(_("nhiệm kỳ đến"), null=True, blank=True, validators=[validate_date_bounds])
     active = models.BooleanField(_("đang hoạt động"), default=True)

@@ -161,6 +161,11 @@ class DecisionLine(models.Model):
     def __str__(self):
         return str(self.nomination)
 
+    @property
+    def scope_unit_id(self):
+        """The unit that proposed the line's nomination (role scoping, ``tdkt.roles``)."""
+        return self.nomination.scope_unit_id
+
 
 class Proposal(Signed):
     """A tờ trình of the Sở to UBND tỉnh (through its Ban Thi đua – Khen thưởng) proposing a title or form above the
@@ -231,3 +236,8 @@ class ProposalLine(models.Model):
 
     def __str__(self):
         return str(self.nomination)
+
+    @property
+    def scope_unit_id(self):
+        """The unit that proposed the line's nomination (role scoping, ``tdkt.roles``)."""
+        return self.nomination.scope_unit_id

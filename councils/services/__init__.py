@@ -57,6 +57,7 @@ from .meetings import (
     recusal_add,
     recusal_remove,
 )
+from .minutes import meeting_minutes_issue
 from .signing import decision_seal, decision_sign  # issue 12: digital signatures
 from .voting import (
     consultations_close_due,
@@ -79,7 +80,7 @@ __all__ = [
     "meeting_cancel", "attendance_set", "agenda_add", "agenda_remove", "recusal_add", "recusal_remove", "item_mark_read",
     "item_comment_add",
     "voting_open", "voting_open_group", "voting_close", "vote_cast", "votes_cast", "written_opinion_record", "paper_result_enter",
-    "vote_repeat", "item_defer", "consultations_close_due",
+    "vote_repeat", "item_defer", "consultations_close_due", "meeting_minutes_issue",
     "DIRECT_GRANT_KINDS", "bonus_round_up", "decision_delete", "decision_issue", "decision_line_remove", "decision_lines",
     "decision_replace", "decision_revoke", "decision_update", "decisions_create_from_meeting", "decisions_create_from_round",
     "default_bases", "direct_grants_of_round", "line_bonuses", "passed_at_meeting", "proposal_lines",

@@ -14,10 +14,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from nominations.api import AwardType, NominationRound
-from tdkt.documents import DOCX_MIME
+from movements.api import agency_profile
+from nominations.api import AwardRecord, AwardType, NominationRound, certificates_for
+from tdkt import numbering
+from tdkt.documents import DOCX_MIME, render_certificates
 from tdkt.exports import PDF_MIME, export_response
-from tdkt.shortcuts import apply_service_errors, require_perm
+from tdkt.shortcuts import apply_service_errors, export_view, require_perm
 from tdkt.signing.views import render_report
 from tdkt.uploads import file_response
 
@@ -118,12 +120,15 @@ def decisions_from_round(request):
 def decision_detail(request, pk):
     decision = decision_or_404(request, pk)
     lines = services.decision_lines(decision)
+    agency = agency_profile()
+    preview = (numbering.number_preview(issuer_code=agency.doc_code, kind=numbering.DECISION, year=decision.date.year)
+               if decision.is_draft and agency and agency.doc_code else "")
     step_urls = {SignatureState.SIGNED: "councils:decision_sign", SignatureState.SEALED: "councils:decision_seal"}
     signing_moves = [(move.label, reverse(step_urls[move.target], args=[pk]))
                      for move in (DECISION_SIGNING_WORKFLOW.available(request.user, decision) if decision.is_issued else [])]
     return render(request, "councils/decisions/detail.html", {
-        "d": decision, "lines": lines, "total": documents.decision_total(lines), "signing_moves": signing_moves,
-        "reference": documents.annex_reference(decision, None) if decision.number else ""})
+        "d": decision, "lines": lines, "total": documents.decision_total(lines), "preview": preview,
+        "signing_moves": signing_moves})
 
 
 @login_required
@@ -338,6 +343,34 @@ def proposal_file(request, pk, fmt):
     if fmt == "scan" and proposal.province_file:
         return file_response(proposal.province_file, proposal.province_file_name or None)
     raise Http404
+
+
+# ---------------------------------------------------------------- giấy khen of an issued decision's lines (part: docs)
+
+@login_required
+def decision_certificates(request, pk):
+    """The giấy khen of an issued decision's lines (their award records), a page each; ``?khung=0``: fields only, on
+    the pre-printed form; ``?khung=1``: on blank paper with the frame; else the agency profile's choice."""
+    decision = decision_or_404(request, pk)
+    if decision.state != DecisionState.ISSUED:
+        raise Http404
+    records = list(AwardRecord.objects.filter(nomination__decision_lines__decision=decision)
+                   .select_related("person__unit", "unit", "title", "form").order_by("nomination__decision_lines__position", "pk"))
+    if not records:
+        raise Http404
+    certificates, layout = certificates_for(records, frame={"1": True, "0": False}.get(request.GET.get("khung")))
+    response = HttpResponse(render_certificates(certificates, layout), content_type=PDF_MIME)
+    response["Content-Disposition"] = content_disposition_header(True, f"giay-khen-quyet-dinh-{decision.pk}.pdf")
+    return response
+
+
+@login_required
+def decision_statistics(request):
+    """Statistics of the decisions issued in a year (``?year=``): counts by title and unit, leaders' share, bonus totals
+    (XLSX; ``?dinh-dang=pdf``: PDF)."""
+    require_perm(request.user, PERM)
+    params = {"year": request.GET.get("year", "") or str(timezone.localdate().year)}
+    return export_view(request, "councils.decision_statistics", request.GET.get("dinh-dang", "xlsx"), params=params)
 
 
 # ---------------------------------------------------------------- digital signatures (issue 12)

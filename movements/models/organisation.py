@@ -44,6 +44,23 @@ class AgencyProfile(models.Model):
     seal_size_mm = models.PositiveSmallIntegerField(
         _("đường kính con dấu (mm)"), default=36, validators=[MinValueValidator(20), MaxValueValidator(60)],
         help_text=_("Kích thước thật của con dấu khi in, thường 35–36 mm."))
+    # Giấy khen printed on the agency's pre-printed form (part: docs, issue 11): where each field goes, in mm from the
+    # top-left corner of a landscape A4 sheet (x: the centre of the field's line), and whether to print the frame too.
+    cert_print_frame = models.BooleanField(
+        _("giấy khen: in cả khung và chữ in sẵn"), default=True,
+        help_text=_("Bỏ chọn khi in lên phôi giấy khen đã in sẵn: chỉ in các trường (họ tên, đơn vị, lý do, số quyết định, người ký)."))
+    cert_name_x = models.PositiveSmallIntegerField(_("họ tên: x (mm)"), default=148, validators=[MaxValueValidator(297)])
+    cert_name_y = models.PositiveSmallIntegerField(_("họ tên: y (mm)"), default=92, validators=[MaxValueValidator(210)])
+    cert_unit_x = models.PositiveSmallIntegerField(_("chức vụ, đơn vị: x (mm)"), default=148, validators=[MaxValueValidator(297)])
+    cert_unit_y = models.PositiveSmallIntegerField(_("chức vụ, đơn vị: y (mm)"), default=106, validators=[MaxValueValidator(210)])
+    cert_reason_x = models.PositiveSmallIntegerField(_("thành tích: x (mm)"), default=148, validators=[MaxValueValidator(297)])
+    cert_reason_y = models.PositiveSmallIntegerField(_("thành tích: y (mm)"), default=120, validators=[MaxValueValidator(210)])
+    cert_decision_x = models.PositiveSmallIntegerField(_("số, ngày quyết định: x (mm)"), default=72,
+                                                       validators=[MaxValueValidator(297)])
+    cert_decision_y = models.PositiveSmallIntegerField(_("số, ngày quyết định: y (mm)"), default=172,
+                                                       validators=[MaxValueValidator(210)])
+    cert_signer_x = models.PositiveSmallIntegerField(_("người ký: x (mm)"), default=215, validators=[MaxValueValidator(297)])
+    cert_signer_y = models.PositiveSmallIntegerField(_("người ký: y (mm)"), default=142, validators=[MaxValueValidator(210)])
     singleton = models.BooleanField(default=True, editable=False, unique=True)
 
     class Meta:

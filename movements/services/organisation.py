@@ -22,7 +22,12 @@ from ..rules import may_backdate_history
 from ..workflows import HISTORY_CHANGE_WORKFLOW, apply_history_change
 
 UNIT_FIELDS = ["name", "short_code", "kind", "parent", "active", "sort_order"]
-AGENCY_FIELDS = ["name", "parent_name", "doc_code", "place_name", "director_title", "director_name", "seal_size_mm"]
+AGENCY_FIELDS = ["name", "parent_name", "doc_code", "place_name", "director_title", "director_name"]
+#: Where the giấy khen's fields print on the agency's pre-printed form, and whether the frame prints too (part: docs).
+CERTIFICATE_FIELDS = ["cert_print_frame", "cert_name_x", "cert_name_y", "cert_unit_x", "cert_unit_y", "cert_reason_x",
+                      "cert_reason_y", "cert_decision_x", "cert_decision_y", "cert_signer_x", "cert_signer_y"]
+AGENCY_FIELDS += CERTIFICATE_FIELDS
+AGENCY_FIELDS += ["seal_size_mm"]  # issue 12
 #: The images printed over digitally signed documents (issue 12): replaced by an upload, never edited.
 AGENCY_IMAGES = ["signature_image", "seal_image"]
 

@@ -4,14 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tdkt.documents import render_certificates
+from tdkt.exports import PDF_MIME
 from tdkt.shortcuts import apply_service_errors, paginate, require_perm
 
 from .. import selectors, services
+from ..documents import certificates_for
 from ..forms import (
     AwardFilter,
     AwardRecordForm,
@@ -105,3 +110,43 @@ def initiative_create(request):
 def rule_list(request):
     require_perm(request.user, "nominations.view_rule")
     return render(request, "nominations/rule_list.html", {"rules": selectors.rules_list()})
+
+
+# ---------------------------------------------------------------- giấy khen (part: docs, issue 11)
+
+#: At most this many giấy khen in one file (a page each); narrow the filter for more.
+CERTIFICATES_MAX = 300
+
+
+def _frame_choice(request):
+    """``?khung=1``: on blank paper with the frame; ``?khung=0``: fields only, on the pre-printed form; else the profile's."""
+    value = request.GET.get("khung")
+    return {"1": True, "0": False}.get(value)
+
+
+def _certificates_response(request, records, filename):
+    certificates, layout = certificates_for(records, frame=_frame_choice(request))
+    response = HttpResponse(render_certificates(certificates, layout), content_type=PDF_MIME)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+def award_certificate(request, pk):
+    """The giấy khen of one award record (office)."""
+    require_perm(request.user, "nominations.manage_award")
+    record = get_object_or_404(selectors.awards_visible_to(request.user), pk=pk)
+    return _certificates_response(request, [record], f"giay-khen-{record.pk}.pdf")
+
+
+@login_required
+def award_certificates(request):
+    """The giấy khen of the award records the list's filter selects (office), a page each."""
+    require_perm(request.user, "nominations.manage_award")
+    records = list(_award_filter(request).qs.order_by(PERSONS_FIRST, "person__full_name", "unit__name", "id")[:CERTIFICATES_MAX + 1])
+    if not records or len(records) > CERTIFICATES_MAX:
+        messages.error(request, _("Không có khen thưởng nào để in giấy khen.") if not records else
+                       _("Bộ lọc chọn hơn %(n)s khen thưởng: hãy lọc theo năm, số quyết định hoặc đơn vị rồi in lại.") % {
+                           "n": CERTIFICATES_MAX})
+        return redirect(f"{reverse('nominations:award_list')}?{request.GET.urlencode()}")
+    return _certificates_response(request, records, "giay-khen.pdf")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from movements.api import acclamations_pending
-from tdkt.shortcuts import apply_service_errors, paginate, require_perm
+from tdkt.shortcuts import apply_service_errors, export_view, paginate, require_perm
 
 from .. import selectors, services
 from ..enums import RoundStatus
@@ -108,3 +108,23 @@ def round_status(request, pk, status):
     return render(request, "nominations/confirm.html", {
         "form": form, "title": _("Chuyển đợt “%(name)s” sang “%(s)s”?") % {"name": nomination_round.name, "s": RoundStatus(status).label},
         "back": reverse("nominations:round_detail", args=[pk])})
+
+
+# ---------------------------------------------------------------- a round's Excel: by unit, statistics (part: docs, issue 11)
+
+@login_required
+def round_by_unit_export(request, pk):
+    """The round's nominations, a sheet per proposing unit (XLSX; ``?dinh-dang=pdf``: PDF)."""
+    require_perm(request.user, "nominations.view_round")
+    nomination_round = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
+    return export_view(request, "nominations.round_by_unit", request.GET.get("dinh-dang", "xlsx"),
+                       params={"round": str(nomination_round.pk)})
+
+
+@login_required
+def round_statistics_export(request, pk):
+    """Counts by title or form and by unit, with the leaders' share (XLSX; ``?dinh-dang=pdf``: PDF)."""
+    require_perm(request.user, "nominations.view_round")
+    nomination_round = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
+    return export_view(request, "nominations.round_statistics", request.GET.get("dinh-dang", "xlsx"),
+                       params={"round": str(nomination_round.pk)})

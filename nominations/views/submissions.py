@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tdkt.shortcuts import apply_service_errors, require_perm
+from tdkt.shortcuts import apply_service_errors, document_view, require_perm
 from tdkt.uploads import file_response
 
 from .. import selectors, services
@@ -136,3 +136,15 @@ def document_delete(request, pk):
         return redirect(back)
     return render(request, "nominations/confirm.html", {
         "title": _("Xoá tài liệu “%(name)s”?") % {"name": document.original_name}, "back": back, "danger": True})
+
+
+@login_required
+def submission_dossier(request, pk, unit_pk):
+    """The unit's dossier summary (official list) as PDF (``?dinh-dang=docx``: Word); a long one is made in the
+    background (part: docs, issue 11)."""
+    nomination_round, unit, _submission = round_and_unit(request, pk, unit_pk)
+    return document_view(request, "nominations.dossier", request.GET.get("dinh-dang", "pdf"),
+                         params={"round": str(nomination_round.pk), "unit": str(unit.pk)},
+                         filename=f"ho-so-de-nghi-{unit.short_code.lower()}-{nomination_round.pk}",
+                         title=_("Hồ sơ đề nghị khen thưởng của %(unit)s: %(round)s") % {"unit": unit, "round": nomination_round},
+                         back_url=reverse("nominations:submission_detail", args=[pk, unit_pk]))

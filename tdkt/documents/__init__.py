@@ -6,13 +6,17 @@ fonts, ``static/css/document.css``) or :func:`render_docx` (python-docx, Times N
 block, sizes and margins). See ``README.md``, "Official documents (Nghị định 30)".
 """
 
+from .certificate import Certificate, CertificateLayout, render_certificates
 from .docx import render_docx
 from .model import BLANK_NUMBER, KINDS, Annex, Article, Document, Issuer, Paragraph, Signer, Table
 from .pdf import cell_text, document_html, missing_glyphs, render_pdf
+from .registry import DOCUMENTS, build_document, is_document, register_document, row_count
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 __all__ = [
     "BLANK_NUMBER", "DOCX_MIME", "KINDS", "Annex", "Article", "Document", "Issuer", "Paragraph", "Signer", "Table",
     "cell_text", "document_html", "missing_glyphs", "render_docx", "render_pdf",
+    "Certificate", "CertificateLayout", "render_certificates",
+    "DOCUMENTS", "build_document", "is_document", "register_document", "row_count",
 ]

@@ -19,7 +19,7 @@ from docx.shared import Cm, Mm, Pt
 
 from ..exports.pdf import _advances
 from .model import Annex, Article, Paragraph, Table
-from .pdf import cell_text
+from .pdf import DENSE_COLUMNS, cell_text
 
 FONT = "Times New Roman"
 TEXT_WIDTH_MM = 210 - 30 - 15
@@ -147,8 +147,9 @@ def _table(container, table: Table):
     grid = container.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    size = 11 if len(table.columns) > DENSE_COLUMNS else 12
     for cell, header in zip(grid.rows[0].cells, table.columns, strict=True):
-        _cell_para(cell, str(header), size=12, bold=True)
+        _cell_para(cell, str(header), size=size, bold=True)
     header_row = grid.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
@@ -157,7 +158,7 @@ def _table(container, table: Table):
         cells = grid.add_row().cells
         bold = values is table.totals
         for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
-            _cell_para(cell, cell_text(value), size=12, bold=bold, align=table.alignment(index, value))
+            _cell_para(cell, cell_text(value), size=size, bold=bold, align=table.alignment(index, value))
     if table.widths:
         total = sum(table.widths)
         page_mm = TEXT_WIDTH_MM
@@ -171,8 +172,9 @@ def _block(word, block):
     if isinstance(block, Paragraph):
         for line in (block.text.split("\n") or [""]):
             style = block.style
-            _para(word, line, bold=style in ("bold", "heading"), italic=style == "italic",
-                  align="center" if style in ("center", "heading") else "justify", indent=style not in ("center", "heading"),
+            centred = style in ("center", "heading", "note")
+            _para(word, line, bold=style in ("bold", "heading"), italic=style in ("italic", "note"),
+                  align="center" if centred else "justify", indent=not centred,
                   before=8 if style == "heading" else 0)
     elif isinstance(block, Article):
         for index, line in enumerate(block.text.split("\n")):

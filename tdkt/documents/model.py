@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from ..text import nfc, nfc_multiline, ngay_thang_nam
 
 KINDS = ("QUYẾT ĐỊNH", "TỜ TRÌNH", "BIÊN BẢN", "DANH SÁCH", "BÁO CÁO", "GIẤY KHEN")
-PARAGRAPH_STYLES = ("plain", "center", "bold", "italic", "heading")
+PARAGRAPH_STYLES = ("plain", "center", "bold", "italic", "heading", "note")  # note: centred italic ("(Kèm theo …)")
 BLANK_NUMBER = "     "  # a draft: "Số:      /QĐ-SKHCN", the number written in by hand when it is signed
 
 

@@ -17,6 +17,7 @@ from ..exports.pdf import _advances, font_faces
 from .model import Annex, Article, Paragraph, Table
 
 logger = logging.getLogger("tdkt.documents")
+DENSE_COLUMNS = 7  # a table of more columns prints at 11 pt (12 pt otherwise)
 
 
 def cell_text(value):
@@ -50,6 +51,7 @@ def prepared(block):
         total = sum(block.widths) if block.widths else 0
         return {
             "kind": "table",
+            "dense": len(block.columns) > DENSE_COLUMNS,
             "columns": block.columns,
             "widths": [f"{100 * w / total:.2f}" for w in block.widths] if total else None,
             "rows": [[(cell_text(v), block.alignment(i, v)) for i, v in enumerate(row)] for row in block.rows],

@@ -62,6 +62,7 @@ class ListExporter:
     filename: str = "danh-sach"
     columns: Sequence[Column] = ()
     landscape: bool = True
+    sheet_per_section: bool = False  # XLSX: each section on its own sheet, named after its heading
 
     def rows(self) -> Iterable[Sequence]:
         raise NotImplementedError

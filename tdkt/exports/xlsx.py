@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 DATE_FORMAT = "DD/MM/YYYY"
 MONEY_FORMAT = "#,##0"
@@ -79,41 +80,115 @@ class RowWriter:
         return out
 
 
+SHEET_NAME_MAX = 31
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(text, used=(), default="Danh sách"):
+    r"""A sheet name Excel takes (31 characters at most, none of ``[]:*?/\``) that stays meaningful: cut at a word
+    boundary, never inside a word, and unique among ``used`` (case-insensitive, as Excel compares): " (2)", " (3)"…"""
+    name = " ".join(_SHEET_FORBIDDEN.sub(" ", safe_text(text)).split()).strip("'") or default
+    taken = {u.casefold() for u in used}
+
+    def cut(value, room):
+        if len(value) <= room:
+            return value
+        words, out = value.split(" "), ""
+        for word in words:
+            if len(out) + len(word) + (1 if out else 0) > room:
+                break
+            out = f"{out} {word}" if out else word
+        return (out or value[:room]).rstrip(" -–,;.")
+
+    candidate, number = cut(name, SHEET_NAME_MAX), 1
+    while candidate.casefold() in taken:
+        number += 1
+        suffix = f" ({number})"
+        candidate = cut(name, SHEET_NAME_MAX - len(suffix)) + suffix
+    return candidate
+
+
+def _print_setup(ws, *, header_row, landscape):
+    """Frozen header row, landscape (or not) fitted to the page width, the header row repeated on every page."""
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+
+
 def render_xlsx(exporter, output=None):
     """Title on row 1, subtitle on row 2, then each section (heading, header row, rows, footer).
+
+    Each sheet has its header row frozen, an autofilter over its first table, and a print set-up: landscape (for a
+    landscape list), fitted to the page width, the header row repeated on every printed page. An exporter with
+    ``sheet_per_section`` puts each section on a sheet of its own, named after its heading (:func:`sheet_name`).
 
     ``output``: a path or a binary file to stream the workbook into (the task worker writes straight
     to a file); without it the bytes are returned."""
     wb = Workbook(write_only=True)
-    sheet_title = re.sub(r"[\[\]:*?/\\]", " ", safe_text(exporter.title)).strip()[:31]
-    ws = wb.create_sheet(title=sheet_title or "Danh sách")
     sections = list(exporter.sections())  # rows stay lazy generators; only the column specs are read here
+    if getattr(exporter, "sheet_per_section", False) and sections:
+        sheets, used = [], []
+        for section in sections:
+            used.append(sheet_name(section.heading or exporter.title, used))
+            sheets.append((used[-1], [section]))
+    else:
+        sheets = [(sheet_name(exporter.title), sections)]
+    for name, sheet_sections in sheets:
+        _write_sheet(wb.create_sheet(title=name), exporter, sheet_sections)
+    if output is not None:
+        wb.save(output)
+        return None
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(ws, exporter, sections):
     widths = {}
     for section in sections:
         for index, column in enumerate(section.all_columns):
             widths[index] = max(widths.get(index, 0), column.width)
-    # A write-only sheet takes its column widths before the first row.
+    # A write-only sheet takes its column widths (and its print set-up) before the first row.
     for index, width in widths.items():
         ws.column_dimensions[get_column_letter(index + 1)].width = width
+    row_number = 2  # title, subtitle
+    first_header = None
+    if sections:
+        first_header = 4 + (1 if sections[0].heading else 0)
+        _print_setup(ws, header_row=first_header, landscape=getattr(exporter, "landscape", True))
     title = text_cell(ws, safe_text(exporter.title))
     title.font = Font(bold=True, size=13)
     ws.append([title])
     ws.append(RowWriter(ws, [])([exporter.subtitle or ""]))
     append = ws.append
+    first_last_row = None
     for section in sections:
         columns = section.all_columns
         ws.append([])
+        row_number += 1
         if section.heading:
             ws.append([_bold(ws, section.heading)])
+            row_number += 1
         header = []
         for column in columns:
             cell = _bold(ws, column.header)
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             header.append(cell)
         ws.append(header)
+        row_number += 1
         convert = RowWriter(ws, columns)
+        count = 0
         for row in section.all_rows():
             append(convert(row))
+            count += 1
+        row_number += count
+        if first_last_row is None:
+            first_last_row = row_number
+            ws.auto_filter.ref = f"A{first_header}:{get_column_letter(len(columns))}{max(first_last_row, first_header)}"
         footer = section.all_footer()
         if footer is not None:
             cells = []
@@ -122,12 +197,7 @@ def render_xlsx(exporter, output=None):
                 cell.font = Font(bold=True)
                 cells.append(cell)
             ws.append(cells)
-    if output is not None:
-        wb.save(output)
-        return None
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+            row_number += 1
 
 
 def _bold(ws, value):

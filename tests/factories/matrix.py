@@ -31,10 +31,14 @@ from councils.models import (
     BallotBox,
     Council,
     CouncilMember,
+    Decision,
+    DecisionLine,
     ItemComment,
     ItemReading,
     Meeting,
     Participation,
+    Proposal,
+    ProposalLine,
     Recusal,
     VoteRound,
     VotingRule,
@@ -289,3 +293,26 @@ def build_council_side(side, *, council_user, office, private, current):
     side.add(Recusal.objects.create(pk=pk, item=item, member=secretary, reason=f"Lý do {private}", created_by=office))
     side.add(ItemReading.objects.create(pk=pk, item=item, member=seat))
     side.add(ItemComment.objects.create(pk=pk, item=item, member=seat, text=f"Ý kiến {private}"))
+    build_decisions_side(side, meeting=meeting, nomination=nomination, office=office, private=private, issued=current)
+
+
+def build_decisions_side(side, *, meeting, nomination, office, private, issued):
+    """Decisions and tờ trình (issue 11), each at the side's key: A's a draft decision and a draft tờ trình on the item
+    its closed meeting passed; B's an issued decision (numbered, with its stored PDF) and a sent tờ trình."""
+    pk, code = side.pk, side.unit.short_code
+    signer = {"signer_position": "Giám đốc", "signer_authority": "Giám đốc", "signer_name": f"Giám đốc {private}"}
+    decision = side.add(Decision.objects.create(
+        pk=pk, title=EmulationTitle.objects.get(code="CSTDCS"), source="meeting", meeting=meeting,
+        round=side.objects[NominationRound], date=datetime.date(YEAR + 1, 1, 5), subject=f"Về việc công nhận {private}",
+        bases=["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"], article1=f"Công nhận {private}",
+        recipients=["Như Điều 3;", "Lưu: VT, VP."], state="issued" if issued else "draft",
+        number=f"01/QĐ-{code}" if issued else "", number_int=1 if issued else None,
+        pdf_unsigned=_file(f"quyet-dinh-{code}.pdf") if issued else "", created_by=office, **signer))
+    side.add(DecisionLine.objects.create(pk=pk, decision=decision, nomination=nomination, position=1, coefficient=Decimal("1.0"),
+                                         base_salary=2340000, amount=2340000))
+    proposal = side.add(Proposal.objects.create(
+        pk=pk, title=EmulationTitle.objects.get(code="CSTD_TINH"), meeting=meeting, round=side.objects[NominationRound],
+        date=datetime.date(YEAR + 1, 1, 5), subject=f"Về việc đề nghị {private}", body=f"Đề nghị {private}",
+        recipients=["Như trên;", "Lưu: VT, VP."], state="sent" if issued else "draft",
+        number=f"01/TTr-{code}" if issued else "", number_int=1 if issued else None, created_by=office, **signer))
+    side.add(ProposalLine.objects.create(pk=pk, proposal=proposal, nomination=nomination, position=1))

@@ -120,3 +120,45 @@ def test_the_nomination_list_also_exports_as_pdf(client, head_a, sub_a):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="de-nghi-khen-thuong.pdf"'
     assert response.content.startswith(b"%PDF")
+
+
+# ---------------------------------------------------------------- a round by unit, statistics (part: docs, issue 11)
+
+def test_a_round_by_unit_has_a_sheet_per_unit(client, office_user, sub_a, sub_b, head_a):
+    from tests.factories.nominations import staff
+
+    for submission, state in ((sub_a, "submitted"), (sub_b, "vetted_pass")):
+        for person in staff(submission.unit, 2):
+            NominationFactory(submission=submission, person=person, state=state, achievement_summary="Hoàn thành xuất sắc")
+    NominationFactory(submission=sub_b, person=PersonFactory(unit=sub_b.unit, full_name="Nháp Của Đơn Vị B"))
+    client.force_login(office_user)
+    url = reverse("nominations:round_by_unit_export", args=[sub_a.round_id])
+    wb = read(client.get(url).content)
+    assert wb.sheetnames == ["Phòng Quản lý khoa học", "Trung tâm Ứng dụng"]
+    ws = wb["Trung tâm Ứng dụng"]
+    assert ws.freeze_panes == "A6" and ws.print_title_rows == "$5:$5" and ws.page_setup.orientation == "landscape"
+    assert [r[1] for r in ws.iter_rows(min_row=6, values_only=True)] == [
+        n.person.full_name for n in Nomination.objects.filter(submission=sub_b).order_by("pk")]  # a working list: as the list page
+    client.force_login(head_a)
+    assert read(client.get(url).content).sheetnames == ["Phòng Quản lý khoa học"]  # the unit reads only its own
+
+
+def test_round_statistics_count_by_title_and_unit_with_the_leaders_share(client, office_user, sub_a, sub_b):
+    from tests.factories.nominations import staff
+
+    leaders, others = staff(sub_a.unit, 1, leader=True), staff(sub_a.unit, 3)
+    for person in leaders + others:
+        NominationFactory(submission=sub_a, person=person, state="submitted")
+    NominationFactory(submission=sub_b, person=staff(sub_b.unit, 1)[0], state="vetted_fail")  # refused: not counted
+    NominationFactory(submission=sub_b, unit=sub_b.unit, person=None, title=title("TTLDTT"), state="submitted")
+    client.force_login(office_user)
+    ws = read(client.get(reverse("nominations:round_statistics_export", args=[sub_a.round_id])).content).active
+    rows = [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]
+    assert rows[0][0] == f"Thống kê đề nghị khen thưởng: {sub_a.round.name}"
+    by_award = rows.index(("I. THEO DANH HIỆU, HÌNH THỨC", None, None, None, None, None))
+    assert rows[by_award + 2] == (1, "Lao động tiên tiến", 4, 0, 1, 25)
+    assert rows[by_award + 3] == (2, "Tập thể lao động tiên tiến", 0, 1, 0, None)
+    assert rows[by_award + 4] == (None, "Tổng cộng", 4, 1, 1, 25)
+    by_unit = rows.index(("II. THEO ĐƠN VỊ", None, None, None, None, None))
+    assert rows[by_unit + 2:by_unit + 5] == [(1, "Phòng Quản lý khoa học", 4, 0, 1, 25), (2, "Trung tâm Ứng dụng", 0, 1, 0, None),
+                                             (None, "Tổng cộng", 4, 1, 1, 25)]

@@ -102,3 +102,80 @@ def test_a_pdf_job_is_rendered_in_chunks_straight_into_a_file(db, office_user, p
         path.write_bytes(stored.read())
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Trần Thị Ánh" in text and text.count("Họ và tên") == 3  # three chunks of two rows, merged
+
+
+# ---------------------------------------------------------------- documents in the background, "Tệp của tôi" (part: docs, issue 11)
+
+def _sample_document(user, params):
+    from tdkt.documents import Document, Issuer, Table
+
+    rows = int(params.get("rows", 3))
+    return Document(kind="DANH SÁCH", subject="Danh sách thử", issuer=Issuer("UBND tỉnh Hưng Yên", "Sở Khoa học và Công nghệ"),
+                    body=[Table(["STT", "Họ và tên"], [[i, f"Trần Thị Ánh {i}"] for i in range(1, rows + 1)])])
+
+
+@pytest.fixture
+def sample_document():
+    from tdkt.documents import DOCUMENTS, register_document
+
+    register_document("tests.sample")(_sample_document)
+    yield "tests.sample"
+    DOCUMENTS.pop("tests.sample")
+
+
+def test_a_large_document_is_made_in_the_background_with_what_and_where_back(rf, office_user, small_threshold, sample_document,
+                                                                           django_capture_on_commit_callbacks):
+    from tdkt.export_jobs import export_job_run
+    from tdkt.shortcuts import document_view
+
+    request = rf.get("/hoi-dong/phien-hop/1/bien-ban/")
+    request.user = office_user
+    with django_capture_on_commit_callbacks(execute=False):
+        response = document_view(request, sample_document, "pdf", params={"rows": "3"}, filename="danh-sach-thu",
+                                 title="Danh sách thử (PDF)", back_url="/hoi-dong/")
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("export_job", args=[job.pk])
+    assert (job.key, job.fmt, job.rows, job.title, job.back_url, job.filename) == (
+        "tests.sample", "pdf", 3, "Danh sách thử (PDF)", "/hoi-dong/", "danh-sach-thu.pdf")
+    job = export_job_run(job_id=job.pk)
+    assert (job.status, job.error) == ("done", "")
+    with job.file.open("rb") as stored:
+        assert stored.read(5) == b"%PDF-"
+    small = document_view(request, sample_document, "docx", params={"rows": "1"}, filename="mot-dong", title="x")
+    assert small["Content-Disposition"] == 'attachment; filename="mot-dong.docx"' and ExportJob.objects.count() == 1
+
+
+def test_the_job_page_says_what_is_made_and_links_back(client, office_user, small_threshold):
+    job = ExportJob.objects.create(user=office_user, key="councils.minutes", fmt="pdf", rows=40, title="Biên bản họp: Phiên 1",
+                                   back_url="/hoi-dong/phien-hop/1/ket-qua/")
+    client.force_login(office_user)
+    page = client.get(reverse("export_job", args=[job.pk])).content.decode()
+    assert "<h1>Biên bản họp: Phiên 1</h1>" in page and "Đang tạo: Biên bản họp: Phiên 1 (40 dòng)." in page
+    assert 'href="/hoi-dong/phien-hop/1/ket-qua/">← Quay lại trang trước</a>' in page
+    assert f'<a href="{reverse("my_files")}">Tệp của tôi</a>' in page
+
+
+def test_my_files_lists_only_my_own_files_newest_first_paginated(client, office_user, head_a, settings, django_assert_max_num_queries):
+    settings.TDKT_PAGE_SIZE = 2
+    mine = [ExportJob.objects.create(user=office_user, key="nominations.list", fmt="xlsx", rows=n, title=f"Danh sách {n}",
+                                     status=ExportJob.Status.DONE if n == 3 else ExportJob.Status.PENDING, filename=f"ds-{n}.xlsx")
+            for n in (1, 2, 3)]
+    theirs = ExportJob.objects.create(user=head_a, key="nominations.list", fmt="xlsx", rows=9, title="Của đơn vị khác",
+                                      status=ExportJob.Status.DONE, filename="khac.xlsx")
+    client.force_login(office_user)
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("my_files")).content.decode()
+    assert page.index("Danh sách 3") < page.index("Danh sách 2") and "Danh sách 1" not in page  # page 1 of 2
+    assert reverse("export_job_download", args=[mine[2].pk]) in page and reverse("export_job", args=[mine[1].pk]) in page
+    assert "Của đơn vị khác" not in page and str(theirs.pk) not in page
+    assert "Danh sách 1" in client.get(reverse("my_files"), {"page": 2}).content.decode()
+    assert f'href="{reverse("my_files")}"' in page  # the header's user menu links to it
+    client.force_login(head_a)
+    page = client.get(reverse("my_files")).content.decode()
+    assert "Của đơn vị khác" in page and "Danh sách 3" not in page
+    assert client.get(reverse("export_job_download", args=[mine[2].pk])).status_code == 404
+
+
+def test_my_files_empty_state(client, office_user):
+    client.force_login(office_user)
+    assert "Bạn chưa yêu cầu tệp nào được tạo ở chế độ nền." in client.get(reverse("my_files")).content.decode()

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from tdkt.exports import Column, ListExporter, Section, choice_labels, column_widths, render_pdf, render_xlsx
 from tdkt.exports import pdf as pdf_module
+from tdkt.exports.xlsx import sheet_name
 
 pytestmark = pytest.mark.unit
 
@@ -266,3 +267,42 @@ def test_sections_continue_across_chunks(tmp_path, db, settings):
     order = ["I. CÁ NHÂN", *(f"Người {i}" for i in range(1, 6)), "II. TẬP THỂ", *(f"Tập thể {i}" for i in range(1, 5)), "Tổng cộng"]
     assert [text.index(item) for item in order] == sorted(text.index(item) for item in order)
     assert text.count("I. CÁ NHÂN") == 1 and text.count("II. TẬP THỂ") == 1 and text.count("Tên tập thể") == 2
+
+
+# ---------------------------------------------------------------- print set-up and sheet names (part: docs, issue 11)
+
+def test_every_sheet_has_a_frozen_header_an_autofilter_and_a_print_setup():
+    ws = load_workbook(io.BytesIO(render_xlsx(Sample([("Đặng Thị Thủy", datetime.date(1990, 2, 3), 2340000)] * 3)))).active
+    assert ws.freeze_panes == "A5"  # title, subtitle, blank, header on row 4
+    assert ws.auto_filter.ref == "A4:D7"
+    assert ws.print_title_rows == "$4:$4"
+    setup = ws.page_setup
+    assert (setup.orientation, setup.fitToWidth, setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage) == (
+        "landscape", 1, 0, True)
+
+
+def test_sections_with_headings_freeze_under_the_first_header():
+    ws = load_workbook(io.BytesIO(render_xlsx(Sectioned()))).active
+    assert ws.freeze_panes == "A6" and ws.auto_filter.ref == "A5:C6" and ws.print_title_rows == "$5:$5"
+
+
+class PerUnit(Sectioned):
+    sheet_per_section = True
+
+    def sections(self):
+        for heading in ("Trung tâm Ứng dụng tiến bộ khoa học và công nghệ tỉnh", "Trung tâm Ứng dụng tiến bộ khoa học và "
+                        "công nghệ tỉnh", "Văn phòng Sở"):
+            yield Section(heading, (Column("Họ và tên"),), [("Lê Văn Bảo",)])
+
+
+def test_one_sheet_per_section_named_within_31_characters_at_a_word_boundary():
+    wb = load_workbook(io.BytesIO(render_xlsx(PerUnit())))
+    assert wb.sheetnames == ["Trung tâm Ứng dụng tiến bộ khoa", "Trung tâm Ứng dụng tiến bộ (2)", "Văn phòng Sở"]
+    assert all(ws.freeze_panes == "A6" and ws.print_title_rows == "$5:$5" for ws in wb.worksheets)
+
+
+def test_sheet_names():
+    assert sheet_name("Kết quả: phiên họp [1/2026]") == "Kết quả phiên họp 1 2026"
+    assert sheet_name("Danh sách", used=["danh sách"]) == "Danh sách (2)"
+    assert sheet_name("Chiếnsĩthiđuacơsởnăm2025vàcácnămtrước") == "Chiếnsĩthiđuacơsởnăm2025vàcácnă"  # one word: cut at 31
+    assert sheet_name("") == "Danh sách"

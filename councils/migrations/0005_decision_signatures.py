@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('councils', '0003_decisions'),
+        ('councils', '0004_council_doc_code_meetingminutes'),
     ]
 
     operations = [

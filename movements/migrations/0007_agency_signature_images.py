@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('movements', '0005_history_change_requests'),
+        ('movements', '0006_agencyprofile_cert_decision_x_and_more'),
     ]
 
     operations = [
