@@ -69,9 +69,12 @@ def test_the_profile_page_uploads_and_shows_the_images(client, admin, profile, s
     assert page.status_code == 200
     html = page.content.decode()
     assert 'enctype="multipart/form-data"' in html and html.count("Chưa có ảnh") == 2
-    data = {"name": profile.name, "parent_name": profile.parent_name, "doc_code": profile.doc_code,
-            "place_name": profile.place_name, "director_title": profile.director_title,
-            "director_name": profile.director_name, "seal_size_mm": "36"}
+    from movements.forms import AgencyProfileForm
+
+    # Every field of the form as it stands (other parts add their own), the images left out.
+    data = {name: value for name, value in AgencyProfileForm(instance=profile).initial.items()
+            if name not in ("signature_image", "seal_image", "id", "singleton") and value is not None}
+    data = {name: ("on" if value else "") if isinstance(value, bool) else value for name, value in data.items()}
     refused = client.post("/co-quan/", {**data, "signature_image": png(opaque_png(), "chu-ky.png")})
     assert refused.status_code == 200
     assert "không có nền trong suốt" in refused.content.decode()
