@@ -112,3 +112,13 @@ class ProposalState(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     SENT = "sent", _("Đã trình UBND tỉnh")
     DECIDED = "decided", _("Tỉnh đã quyết định")
+
+
+# ---------------------------------------------------------------- digital signatures (issue 12)
+
+class SignatureState(models.TextChoices):
+    """The steps after issuing: the signer's digital signature, then the agency's digital seal (văn thư)."""
+
+    UNSIGNED = "unsigned", _("Chưa ký số")
+    SIGNED = "signed", _("Đã ký số, chờ đóng dấu số")
+    SEALED = "sealed", _("Đã ký số và đóng dấu số")

@@ -57,6 +57,11 @@ urlpatterns = [
     path("quyet-dinh/<id:pk>/thay-the/", views.decision_replace, name="decision_replace"),
     path("quyet-dinh/<id:pk>/xoa/", views.decision_delete, name="decision_delete"),
     path("quyet-dinh/<id:pk>/tai-ve/<str:fmt>/", views.decision_file, name="decision_file"),
+    # digital signatures (issue 12)
+    path("quyet-dinh/<id:pk>/ky-so/", views.decision_sign, name="decision_sign"),
+    path("quyet-dinh/<id:pk>/dong-dau-so/", views.decision_seal, name="decision_seal"),
+    path("quyet-dinh/<id:pk>/ban-chua-ky/", views.decision_unsigned_pdf, name="decision_unsigned_pdf"),
+    path("quyet-dinh/<id:pk>/kiem-tra-chu-ky/", views.decision_verify, name="decision_verify"),
     path("quyet-dinh/<id:pk>/giay-khen/", views.decision_certificates, name="decision_certificates"),  # part: docs
     path("dong-quyet-dinh/<id:pk>/bo/", views.decision_line_remove, name="decision_line_remove"),
     path("to-trinh/<id:pk>/", views.proposal_detail, name="proposal_detail"),

@@ -28,13 +28,14 @@ from django.utils.translation import gettext_lazy
 from nominations.api import NominationState, nominations_council_transition
 from tdkt.audit import audit_changes, audit_events_for, audit_record
 from tdkt.enums import AuditAction
-from tdkt.roles import manages_council
+from tdkt.roles import manages_council, seals_document, signs_document
 from tdkt.workflow import Move, Workflow
 
 from . import rules as perms
+from . import signing as decision_signing
 from .counting import paper_counts, recused_ids, result_of, roll_of, seal
-from .enums import AttendanceStatus, ItemState, MeetingKind, MeetingState, Outcome, VoteRoundState
-from .models import AgendaItem, Attendance, BallotBox, CouncilMember, Meeting, Recusal, VoteRound, VotingRule
+from .enums import AttendanceStatus, ItemState, MeetingKind, MeetingState, Outcome, SignatureState, VoteRoundState
+from .models import AgendaItem, Attendance, BallotBox, CouncilMember, Decision, Meeting, Recusal, VoteRound, VotingRule
 from .recusal import automatic_recusals
 from .tally import TERM_FIELDS
 
@@ -321,5 +322,31 @@ ITEM_WORKFLOW = Workflow(
              after_save=[_nomination_back_to_council]),
         Move((IS.PENDING,), IS.DEFERRED, label=gettext_lazy("Hoãn xét"), allowed=perms.defers_items, denied_message=CHAIR_ONLY,
              after_save=[_nomination_back_to_office]),
+    ],
+)
+
+
+# ---------------------------------------------------------------- digital signatures of a decision (issue 12)
+#
+#     chưa ký số → đã ký số (“Ký số”: the signer's key) → đã ký số và đóng dấu số (“Đóng dấu số”: the văn thư)
+#
+# Both only on an issued decision in force; never backwards (a change is a replacing decision, which starts unsigned).
+
+DECISION_SIGNING_WORKFLOW = Workflow(
+    name="decision_signing",
+    model=Decision,
+    states=SignatureState,
+    state_field="signature_state",
+    audit_fields=("signed_subject", "signed_serial", "sealed_subject", "sealed_serial", "pdf_signed"),
+    invalid_message=gettext_lazy("“%(obj)s” đang ở bước “%(from)s”: không chuyển sang “%(to)s” được (một văn bản đã ký "
+                                 "không ký lại; thay đổi nội dung là ban hành quyết định thay thế)."),
+    moves=[
+        Move((SignatureState.UNSIGNED,), SignatureState.SIGNED, label=gettext_lazy("Ký số"), allowed=signs_document,
+             checks=[decision_signing.in_force, decision_signing.signature_image_present],
+             before_save=[decision_signing.sign_as_signer]),
+        Move((SignatureState.SIGNED,), SignatureState.SEALED, label=gettext_lazy("Đóng dấu số"), allowed=seals_document,
+             checks=[decision_signing.in_force, decision_signing.seal_image_present,
+                     decision_signing.signed_file_unchanged],
+             before_save=[decision_signing.seal_as_agency]),
     ],
 )

@@ -141,7 +141,10 @@ class AgencyProfileForm(NFCFormMixin, forms.ModelForm):
         fields = ["name", "parent_name", "doc_code", "place_name", "director_title", "director_name",
                   # the giấy khen on the pre-printed form (part: docs, issue 11)
                   "cert_print_frame", "cert_name_x", "cert_name_y", "cert_unit_x", "cert_unit_y", "cert_reason_x",
-                  "cert_reason_y", "cert_decision_x", "cert_decision_y", "cert_signer_x", "cert_signer_y"]
+                  "cert_reason_y", "cert_decision_x", "cert_decision_y", "cert_signer_x", "cert_signer_y",
+                  "signature_image", "seal_image", "seal_size_mm"]  # issue 12
+        widgets = {"signature_image": forms.FileInput(attrs={"accept": "image/png"}),
+                   "seal_image": forms.FileInput(attrs={"accept": "image/png"})}
 
 
 class PersonFilter(django_filters.FilterSet):

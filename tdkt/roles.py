@@ -72,6 +72,18 @@ def may_sit_on_council(user):
     return is_active_account(user) and user.role in (Role.COUNCIL, Role.OFFICE)
 
 
+# --- signing (issue 12) ---
+def signs_documents(user):
+    """Who makes the signer's digital signature ("Ký số") on an issued document: the keys live on the server (a
+    PKCS#12 file or the token attached to it, tdkt/signing/keys.py), so the office's clerk acts for the signer."""
+    return is_office_user(user)
+
+
+def seals_documents(user):
+    """Who adds the agency's digital seal ("Đóng dấu số"): the văn thư, who works in the office (Văn phòng Sở)."""
+    return is_office_user(user)
+
+
 def scope_unit_id(obj):
     """The unit an object belongs to, for scoping (``None`` when it belongs to none)."""
     if obj is None:
@@ -132,6 +144,8 @@ is_office = rules.predicate(is_office_user, name="is_office")
 is_council = rules.predicate(is_council_member, name="is_council")
 is_unit_user = rules.predicate(is_unit_head, name="is_unit_user")
 manages_council = rules.predicate(manages_councils, name="manages_council")
+signs_document = rules.predicate(signs_documents, name="signs_document")
+seals_document = rules.predicate(seals_documents, name="seals_document")
 
 
 @rules.predicate

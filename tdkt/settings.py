@@ -275,3 +275,33 @@ TDKT_IMPORT_STASH_HOURS = env.int("TDKT_IMPORT_STASH_HOURS", default=24)
 TDKT_TASK_RESULT_RETENTION_DAYS = env.int("TDKT_TASK_RESULT_RETENTION_DAYS", default=7)
 # Where ``manage.py backup`` writes its archive when no --output is given.
 TDKT_BACKUP_DIR = env.path("TDKT_BACKUP_DIR", default=VAR_DIR / "backups")
+
+# --- Digital signatures (issue 12, tdkt/signing/) ---
+# Two keys: the director's personal signature ("Ký số") and the agency's ("Đóng dấu số"). Each is a PKCS#12 file and
+# passphrase, or a PKCS#11 token (module, token label, key label, PIN; a set module wins). The passphrases and PINs
+# stay in memory: never in the database or a log line; Django's error pages hide settings named *KEYS*.
+TDKT_SIGNING_KEYS = {
+    "director": {
+        "pkcs12_path": env.str("TDKT_SIGN_DIRECTOR_PKCS12", default=""),
+        "pkcs12_passphrase": env.str("TDKT_SIGN_DIRECTOR_PKCS12_PASSPHRASE", default=""),
+        "pkcs11_module": env.str("TDKT_SIGN_DIRECTOR_PKCS11_MODULE", default=""),
+        "pkcs11_token": env.str("TDKT_SIGN_DIRECTOR_PKCS11_TOKEN", default=""),
+        "pkcs11_key_label": env.str("TDKT_SIGN_DIRECTOR_PKCS11_KEY", default=""),
+        "pkcs11_pin": env.str("TDKT_SIGN_DIRECTOR_PKCS11_PIN", default=""),
+    },
+    "agency": {
+        "pkcs12_path": env.str("TDKT_SIGN_AGENCY_PKCS12", default=""),
+        "pkcs12_passphrase": env.str("TDKT_SIGN_AGENCY_PKCS12_PASSPHRASE", default=""),
+        "pkcs11_module": env.str("TDKT_SIGN_AGENCY_PKCS11_MODULE", default=""),
+        "pkcs11_token": env.str("TDKT_SIGN_AGENCY_PKCS11_TOKEN", default=""),
+        "pkcs11_key_label": env.str("TDKT_SIGN_AGENCY_PKCS11_KEY", default=""),
+        "pkcs11_pin": env.str("TDKT_SIGN_AGENCY_PKCS11_PIN", default=""),
+    },
+}
+# A timestamp authority (RFC 3161) for every signature; empty: no timestamp.
+TDKT_SIGN_TSA_URL = env.str("TDKT_SIGN_TSA_URL", default="")
+# PEM bundle of the trusted root certificates (e.g. the national root CA): the verification page judges against it,
+# and signing embeds the validation information of chains that reach it.
+TDKT_SIGN_TRUST_ROOTS = env.str("TDKT_SIGN_TRUST_ROOTS", default="")
+# The largest PDF the verification page accepts.
+TDKT_SIGN_VERIFY_MAX_BYTES = env.int("TDKT_SIGN_VERIFY_MAX_BYTES", default=20 * 1024 * 1024)

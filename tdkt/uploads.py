@@ -163,3 +163,36 @@ def accel_redirect_path(prefix, name):
     if name.startswith("/") or any(part in ("", ".", "..") for part in parts):
         raise Http404
     return "/" + prefix.strip("/") + "/" + quote("/".join(parts), safe="/")
+
+
+# Signature and seal images (issue 12): small transparent PNGs printed over a signed document.
+IMAGE_MAX_BYTES = 1024 * 1024
+
+
+def validate_transparent_png(upload, max_bytes=IMAGE_MAX_BYTES):
+    """A PNG with an alpha channel (or a transparent palette colour), within ``max_bytes``: a signature or seal image
+    printed over the text. Refuses a JPEG, a renamed file or a PNG without transparency with a clear message."""
+    from PIL import Image, UnidentifiedImageError  # Pillow: only this check and the signing read images
+
+    name = upload_name(upload)
+    check_size(upload, max_bytes)
+    if os.path.splitext(name)[1].lower() != ".png" or not _head(upload).startswith(DOCUMENT_TYPES[".png"][1]):
+        raise ValidationError(_("Tệp “%(name)s” không phải ảnh PNG. Ảnh chữ ký và con dấu phải là PNG nền trong suốt.")
+                              % {"name": name}, code="image_type")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+            transparent = image.mode in ("RGBA", "LA", "PA") or (image.mode in ("P", "RGB", "L")
+                                                                 and "transparency" in image.info)
+            if transparent and image.mode in ("RGBA", "LA"):
+                transparent = image.getchannel("A").getextrema()[0] < 255  # some pixel really is see-through
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(_("Ảnh “%(name)s” bị hỏng, không đọc được.") % {"name": name}, code="image_broken") from exc
+    finally:
+        upload.seek(0)
+    if not transparent:
+        raise ValidationError(_("Ảnh “%(name)s” không có nền trong suốt (kênh alpha). Hãy xuất lại ảnh PNG với nền "
+                                "trong suốt để chữ ký, con dấu không che chữ của văn bản.") % {"name": name},
+                              code="image_opaque")
+    return ".png"

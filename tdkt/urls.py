@@ -4,6 +4,7 @@ from django.urls import include, path, register_converter
 
 from . import views
 from .converters import IdConverter, YearConverter
+from .signing import views as signing_views
 
 # Before the apps' URLs are included: they use <id:…> and <year:…>.
 register_converter(IdConverter, "id")
@@ -19,6 +20,8 @@ urlpatterns = [
     path("lich-su/<str:app_label>/<str:model>/<id:pk>/", views.audit_history, name="audit_history"),
     path("xuat/<uuid:pk>/", views.export_job, name="export_job"),
     path("xuat/<uuid:pk>/tai-ve/", views.export_job_download, name="export_job_download"),
+    # Digital signatures (issue 12): the verification page.
+    path("kiem-tra-chu-ky/", signing_views.verify, name="signature_verify"),
     path("tep-cua-toi/", views.my_files, name="my_files"),  # part: docs, issue 11
     path("", include("movements.urls")),
     path("de-nghi/", include("nominations.urls")),

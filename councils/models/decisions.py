@@ -16,7 +16,7 @@ from nominations.api import CommendationForm, EmulationTitle, Nomination, Nomina
 from tdkt.uploads import storage_name
 from tdkt.validators import validate_date_bounds
 
-from ..enums import DecisionSource, DecisionState, ProposalState, SignerPrefix
+from ..enums import DecisionSource, DecisionState, ProposalState, SignatureState, SignerPrefix
 from .meetings import Meeting
 
 
@@ -89,6 +89,17 @@ class Decision(Signed):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ban hành"), on_delete=models.PROTECT, null=True,
                                   blank=True, related_name="+")
     ended_at = models.DateTimeField(_("thu hồi, thay thế lúc"), null=True, blank=True)
+    # Digital signatures (issue 12): the steps after issuing (councils/workflows.py DECISION_SIGNING_WORKFLOW). The
+    # signed file is what is downloaded; the unsigned one stays in the record. Each signature's certificate is kept.
+    signature_state = models.CharField(_("ký số"), max_length=8, choices=SignatureState.choices,
+                                       default=SignatureState.UNSIGNED)
+    pdf_signed = models.FileField(_("bản PDF đã ký số"), upload_to=decision_pdf_path, blank=True, max_length=255)
+    signed_subject = models.CharField(_("chứng thư của người ký"), max_length=300, blank=True)
+    signed_serial = models.CharField(_("số hiệu chứng thư của người ký"), max_length=80, blank=True)
+    signed_at = models.DateTimeField(_("ký số lúc"), null=True, blank=True)
+    sealed_subject = models.CharField(_("chứng thư của cơ quan"), max_length=300, blank=True)
+    sealed_serial = models.CharField(_("số hiệu chứng thư của cơ quan"), max_length=80, blank=True)
+    sealed_at = models.DateTimeField(_("đóng dấu số lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("quyết định khen thưởng")

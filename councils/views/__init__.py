@@ -13,7 +13,11 @@ from .decisions import (
     decision_list,
     decision_replace,
     decision_revoke,
+    decision_seal,
+    decision_sign,
     decision_statistics,
+    decision_unsigned_pdf,
+    decision_verify,
     decisions_from_meeting,
     decisions_from_round,
     proposal_detail,
@@ -50,6 +54,7 @@ from .voting import (
 )
 
 __all__ = [
+    "decision_seal", "decision_sign", "decision_unsigned_pdf", "decision_verify",
     "item_comment", "item_detail", "item_remove", "recusal_add", "recusal_remove",
     "agenda_builder", "attendance", "council_home", "meeting_create", "meeting_detail", "meeting_edit", "meeting_list",
     "meeting_transition", "readings",

@@ -4,7 +4,7 @@ trình. Thin: every read is a selector, every write a service."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,13 +20,15 @@ from tdkt import numbering
 from tdkt.documents import DOCX_MIME, render_certificates
 from tdkt.exports import PDF_MIME, export_response
 from tdkt.shortcuts import apply_service_errors, export_view, require_perm
+from tdkt.signing.views import render_report
 from tdkt.uploads import file_response
 
 from .. import documents, selectors, services
-from ..enums import DecisionState, MeetingState, ProposalState
+from ..enums import DecisionState, MeetingState, ProposalState, SignatureState
 from ..exports import DecisionAnnexExporter
 from ..forms import DecisionDateForm, DecisionForm, ProposalForm, ProvinceDecisionForm, ReasonForm, RoundDecisionForm
 from ..models import DecisionLine
+from ..workflows import DECISION_SIGNING_WORKFLOW
 from .common import meeting_or_404, refusal
 
 PERM = "councils.manage_decision"
@@ -121,8 +123,12 @@ def decision_detail(request, pk):
     agency = agency_profile()
     preview = (numbering.number_preview(issuer_code=agency.doc_code, kind=numbering.DECISION, year=decision.date.year)
                if decision.is_draft and agency and agency.doc_code else "")
+    step_urls = {SignatureState.SIGNED: "councils:decision_sign", SignatureState.SEALED: "councils:decision_seal"}
+    signing_moves = [(move.label, reverse(step_urls[move.target], args=[pk]))
+                     for move in (DECISION_SIGNING_WORKFLOW.available(request.user, decision) if decision.is_issued else [])]
     return render(request, "councils/decisions/detail.html", {
-        "d": decision, "lines": lines, "total": documents.decision_total(lines), "preview": preview})
+        "d": decision, "lines": lines, "total": documents.decision_total(lines), "preview": preview,
+        "signing_moves": signing_moves})
 
 
 @login_required
@@ -240,6 +246,8 @@ def decision_file(request, pk, fmt):
     """The decision as PDF (the stored file once issued), Word (.docx) or its annexed list in Excel."""
     decision = decision_or_404(request, pk)
     if fmt == "pdf":
+        if decision.pdf_signed:  # issue 12: the signed file replaces the unsigned one for download
+            return file_response(decision.pdf_signed, documents.decision_filename(decision, "pdf"))
         if decision.pdf_unsigned:
             return file_response(decision.pdf_unsigned, documents.decision_filename(decision, "pdf"))
         return _attachment(documents.decision_pdf(decision, lines=services.decision_lines(decision)), PDF_MIME,
@@ -363,3 +371,64 @@ def decision_statistics(request):
     require_perm(request.user, PERM)
     params = {"year": request.GET.get("year", "") or str(timezone.localdate().year)}
     return export_view(request, "councils.decision_statistics", request.GET.get("dinh-dang", "xlsx"), params=params)
+
+
+# ---------------------------------------------------------------- digital signatures (issue 12)
+
+def _signing_step(request, pk, *, to_state, service, done):
+    decision = decision_or_404(request, pk)
+    back = reverse("councils:decision_detail", args=[pk])
+    move = next((m for m in DECISION_SIGNING_WORKFLOW.available(request.user, decision) if m.target == to_state), None)
+    if move is None:
+        if not any(m.target == to_state for m in DECISION_SIGNING_WORKFLOW.moves
+                   if m.admits(decision.signature_state)):
+            messages.error(request, _("%(d)s: bước này không còn làm được (%(state)s).") % {
+                "d": decision, "state": decision.get_signature_state_display()})
+            return redirect(back)
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            service(actor=request.user, decision=decision)
+            messages.success(request, done % {"n": decision.number})
+        except ValidationError as exc:
+            refusal(request, exc)
+        return redirect(back)
+    return render(request, "councils/confirm.html", {
+        "title": _("%(step)s Quyết định số %(n)s?") % {"step": move.label, "n": decision.number}, "back": back,
+        "intro": _("Văn bản được ký bằng khóa đã cấu hình trên máy chủ; chữ ký số ghi vào tệp PDF không gỡ ra được. "
+                   "Sau khi ký, muốn thay đổi nội dung phải ban hành quyết định thay thế.")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_sign(request, pk):
+    return _signing_step(request, pk, to_state=SignatureState.SIGNED, service=services.decision_sign,
+                         done=_("Đã ký số Quyết định số %(n)s; văn thư đóng dấu số tiếp theo."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_seal(request, pk):
+    return _signing_step(request, pk, to_state=SignatureState.SEALED, service=services.decision_seal,
+                         done=_("Đã đóng dấu số Quyết định số %(n)s."))
+
+
+@login_required
+def decision_unsigned_pdf(request, pk):
+    """The issued PDF as it was before any signature (kept in the record)."""
+    decision = decision_or_404(request, pk)
+    if not decision.pdf_unsigned:
+        raise Http404
+    return file_response(decision.pdf_unsigned, documents.decision_filename(decision, "pdf").replace(".pdf", "-chua-ky.pdf"))
+
+
+@login_required
+def decision_verify(request, pk):
+    """The verification page for the stored signed file of the decision."""
+    decision = decision_or_404(request, pk)
+    if not decision.pdf_signed:
+        raise Http404
+    with decision.pdf_signed.open("rb") as handle:
+        content = handle.read()
+    return render_report(request, content, name=documents.decision_filename(decision, "pdf"),
+                         back_url=reverse("councils:decision_detail", args=[pk]))

@@ -3,14 +3,19 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tdkt.uploads import storage_name
 from tdkt.validators import check_ordered, validate_date_bounds
 
 from ..enums import DisciplineKind, Gender, Rating, UnitKind
+
+
+def agency_image_path(_instance, filename):
+    return storage_name("agency", filename)
 
 
 class AgencyProfile(models.Model):
@@ -29,6 +34,16 @@ class AgencyProfile(models.Model):
     place_name = models.CharField(_("địa danh"), max_length=100, help_text=_("Dùng khi ghi ngày tháng: Hưng Yên, ngày …"))
     director_title = models.CharField(_("chức danh người ký"), max_length=100, default="Giám đốc")
     director_name = models.CharField(_("họ tên người ký"), max_length=150, blank=True)
+    # Issue 12: printed over digitally signed documents (Nghị định 30, Phụ lục I); PNG with transparency.
+    signature_image = models.FileField(
+        _("ảnh chữ ký của người ký"), upload_to=agency_image_path, blank=True, max_length=255,
+        help_text=_("Chữ ký tay màu xanh, ảnh PNG nền trong suốt; đặt giữa chức vụ và họ tên khi ký số."))
+    seal_image = models.FileField(
+        _("ảnh con dấu"), upload_to=agency_image_path, blank=True, max_length=255,
+        help_text=_("Con dấu màu đỏ, ảnh PNG nền trong suốt; in đúng kích thước thật, trùm 1/3 chữ ký về bên trái."))
+    seal_size_mm = models.PositiveSmallIntegerField(
+        _("đường kính con dấu (mm)"), default=36, validators=[MinValueValidator(20), MaxValueValidator(60)],
+        help_text=_("Kích thước thật của con dấu khi in, thường 35–36 mm."))
     # Giấy khen printed on the agency's pre-printed form (part: docs, issue 11): where each field goes, in mm from the
     # top-left corner of a landscape A4 sheet (x: the centre of the field's line), and whether to print the frame too.
     cert_print_frame = models.BooleanField(

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from tdkt.audit import audit_changes, audit_record, diff, snapshot
@@ -12,6 +13,7 @@ from tdkt.events import emit_subject_facts_changed
 from tdkt.guards import require_admin, require_office, require_unit_scope
 from tdkt.roles import allows
 from tdkt.text import fold, nfc, nfc_multiline
+from tdkt.uploads import validate_transparent_png
 
 from ..enums import HistoryChangeKind
 from ..models import AgencyProfile, DisciplineRecord, HistoryChangeRequest, PerformanceRating, Person, PositionAssignment, Unit
@@ -25,6 +27,9 @@ AGENCY_FIELDS = ["name", "parent_name", "doc_code", "place_name", "director_titl
 CERTIFICATE_FIELDS = ["cert_print_frame", "cert_name_x", "cert_name_y", "cert_unit_x", "cert_unit_y", "cert_reason_x",
                       "cert_reason_y", "cert_decision_x", "cert_decision_y", "cert_signer_x", "cert_signer_y"]
 AGENCY_FIELDS += CERTIFICATE_FIELDS
+AGENCY_FIELDS += ["seal_size_mm"]  # issue 12
+#: The images printed over digitally signed documents (issue 12): replaced by an upload, never edited.
+AGENCY_IMAGES = ["signature_image", "seal_image"]
 
 
 def _today():
@@ -40,13 +45,30 @@ def agency_profile_update(*, actor, **values):
     profile = AgencyProfile.objects.select_for_update().filter(singleton=True).first() or AgencyProfile()
     before = snapshot(profile, AGENCY_FIELDS) if profile.pk else {}
     for name in AGENCY_FIELDS:
-        if name in values:
+        if name in values and values[name] is not None:
             setattr(profile, name, nfc(values[name]))
+    replaced = {}
+    for name in AGENCY_IMAGES:
+        upload = values.get(name)
+        if not upload or isinstance(upload, FieldFile):  # nothing new uploaded (None, or the stored file itself)
+            continue
+        try:
+            validate_transparent_png(upload)
+        except ValidationError as exc:
+            raise ValidationError({name: exc.messages}) from exc
+        old = getattr(profile, name)
+        replaced[name] = (old.name if old else "", old.storage)
+        setattr(profile, name, upload)
     profile.full_clean()
     created = profile.pk is None
     profile.save()
+    changes = diff(before, snapshot(profile, AGENCY_FIELDS))
+    for name, (old_name, storage) in replaced.items():
+        changes[name] = [old_name, getattr(profile, name).name]  # a new image is always recorded
+        if old_name:
+            transaction.on_commit(lambda old_name=old_name, storage=storage: storage.delete(old_name))
     audit_record(actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=profile,
-                 changes=diff(before, snapshot(profile, AGENCY_FIELDS)))
+                 changes=changes)
     return profile
 
 

@@ -1,5 +1,7 @@
 """Pages of the organisation: units, people, ratings, discipline, the agency profile."""
 
+import base64
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -295,7 +297,7 @@ def discipline_create(request, kind, pk):
 def agency_profile_edit(request):
     require_perm(request.user, "movements.change_agencyprofile")
     profile = agency_profile()
-    form = AgencyProfileForm(request.POST or None, instance=profile)
+    form = AgencyProfileForm(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         try:
             services.agency_profile_update(actor=request.user, **form.cleaned_data)
@@ -303,7 +305,22 @@ def agency_profile_edit(request):
             return redirect("movements:agency_profile")
         except ValidationError as exc:
             apply_service_errors(form, exc)
-    return render(request, "movements/simple_form.html", {"form": form, "title": _("Thông tin cơ quan")})
+    profile = agency_profile()  # as stored (the form may have set an upload it then refused on the instance)
+    images = [(label, _image_data_uri(getattr(profile, name, None) if profile else None))
+              for name, label in (("signature_image", _("Ảnh chữ ký")), ("seal_image", _("Ảnh con dấu")))]
+    return render(request, "movements/agency_profile.html", {"form": form, "title": _("Thông tin cơ quan"),
+                                                             "images": images})
+
+
+def _image_data_uri(field_file):
+    """The stored image inline (a ``data:`` URI, allowed by the CSP): the page needs no file route of its own."""
+    if not field_file:
+        return ""
+    try:
+        with field_file.open("rb") as handle:
+            return "data:image/png;base64," + base64.b64encode(handle.read()).decode()
+    except OSError:
+        return ""
 
 
 # ---------------------------------------------------------------- change requests of the position history

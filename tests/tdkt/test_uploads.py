@@ -65,3 +65,63 @@ def test_the_redirect_path_is_encoded_and_never_climbs_out():
     for name in ("../etc/passwd", "a/../../b", "/etc/passwd", "a//b", "./a"):
         with pytest.raises(Http404):
             accel_redirect_path("/_protected/", name)
+
+
+# ---------------------------------------------------------------- signature and seal images (issue 12)
+
+def _png_upload(data, name="anh.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="image/png")
+
+
+def test_a_transparent_png_is_accepted():
+    from tdkt.uploads import validate_transparent_png
+    from tests.factories.pki import seal_png, signature_png
+
+    assert validate_transparent_png(_png_upload(signature_png())) == ".png"
+    assert validate_transparent_png(_png_upload(seal_png())) == ".png"
+
+
+@pytest.mark.parametrize(("make", "name", "message"), [
+    ("opaque", "chu-ky.png", "Ảnh “chu-ky.png” không có nền trong suốt (kênh alpha). Hãy xuất lại ảnh PNG với nền trong "
+                             "suốt để chữ ký, con dấu không che chữ của văn bản."),
+    ("alpha_all_opaque", "chu-ky.png", "Ảnh “chu-ky.png” không có nền trong suốt (kênh alpha). Hãy xuất lại ảnh PNG với "
+                                       "nền trong suốt để chữ ký, con dấu không che chữ của văn bản."),
+    ("jpeg", "chu-ky.jpg", "Tệp “chu-ky.jpg” không phải ảnh PNG. Ảnh chữ ký và con dấu phải là PNG nền trong suốt."),
+    ("jpeg", "chu-ky.png", "Tệp “chu-ky.png” không phải ảnh PNG. Ảnh chữ ký và con dấu phải là PNG nền trong suốt."),
+    ("broken", "chu-ky.png", "Ảnh “chu-ky.png” bị hỏng, không đọc được."),
+])
+def test_a_png_without_transparency_or_not_a_png_is_refused(make, name, message):
+    import io
+
+    from django.core.exceptions import ValidationError
+    from PIL import Image
+
+    from tdkt.uploads import validate_transparent_png
+    from tests.factories.pki import opaque_png
+
+    out = io.BytesIO()
+    if make == "jpeg":
+        Image.new("RGB", (40, 20), (0, 0, 255)).save(out, format="JPEG")
+        data = out.getvalue()
+    elif make == "alpha_all_opaque":
+        Image.new("RGBA", (40, 20), (0, 0, 255, 255)).save(out, format="PNG")
+        data = out.getvalue()
+    elif make == "broken":
+        data = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    else:
+        data = opaque_png()
+    with pytest.raises(ValidationError) as error:
+        validate_transparent_png(_png_upload(data, name))
+    assert error.value.messages == [message]
+
+
+def test_a_large_image_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from tdkt.uploads import validate_transparent_png
+    from tests.factories.pki import seal_png
+
+    with pytest.raises(ValidationError, match="quá lớn"):
+        validate_transparent_png(_png_upload(seal_png()), max_bytes=100)

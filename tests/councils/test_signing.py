@@ -1,0 +1,173 @@
+"""Digital signatures of an issued decision (issue 12): “Ký số” then “Đóng dấu số”, the workflow's steps after issuing,
+through the views and the services; the signed file replaces the unsigned one for download; each signature audited."""
+
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from pypdf import PdfReader
+
+from councils import services
+from councils.enums import SignatureState
+from councils.signing import SEAL_FIELD, SIGNER_FIELD
+from tdkt import signing
+from tdkt.models import AuditEvent
+from tests.factories import UserFactory
+from tests.factories import pki as P
+from tests.factories.councils import vetted
+from tests.factories.decisions import agency, issued_decision
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    return P.build_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(autouse=True)
+def _signing(settings, tmp_path, pki):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    P.configure_signing(settings, pki)
+
+
+@pytest.fixture
+def decision(office, unit_a):
+    decision = issued_decision(office=office, nominations=vetted(3, unit=unit_a))
+    P.agency_images(agency())
+    return decision
+
+
+def read(field_file):
+    with field_file.open("rb") as handle:
+        return handle.read()
+
+
+def test_sign_then_seal(decision, office, pki, django_capture_on_commit_callbacks):
+    unsigned = read(decision.pdf_unsigned)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.decision_sign(actor=office, decision=decision)
+    assert decision.signature_state == SignatureState.SIGNED
+    [report] = signing.verify_pdf(read(decision.pdf_signed), trust_roots=pki.roots())
+    assert (report.field_name, report.signer, report.valid) == (SIGNER_FIELD, "Nguyễn Văn An", True)
+    assert decision.signed_serial == format(pki.director.cert.serial_number, "X")
+    assert "Nguyễn Văn An" in decision.signed_subject
+    first_file = decision.pdf_signed.name
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.decision_seal(actor=office, decision=decision)
+    decision.refresh_from_db()
+    assert decision.signature_state == SignatureState.SEALED
+    reports = signing.verify_pdf(read(decision.pdf_signed), trust_roots=pki.roots())
+    assert [(r.field_name, r.signer, r.valid) for r in reports] == [
+        (SIGNER_FIELD, "Nguyễn Văn An", True), (SEAL_FIELD, "Sở Khoa học và Công nghệ tỉnh Hưng Yên", True)]
+    assert decision.sealed_serial == format(pki.agency.cert.serial_number, "X")
+    # The unsigned file stays in the record, untouched; the director-only file was replaced by the sealed one.
+    assert read(decision.pdf_unsigned) == unsigned
+    assert not decision.pdf_signed.storage.exists(first_file)
+    # Both fields on the signer block's page; the annexed list after it, in the same file, carries none.
+    pages = list(PdfReader(io.BytesIO(read(decision.pdf_signed))).pages)
+    with_fields = [i for i, page in enumerate(pages) if "/Annots" in page]
+    assert len(with_fields) == 1 and with_fields[0] < len(pages) - 1
+
+
+def test_each_signature_is_audited_with_its_certificate(decision, office, pki):
+    services.decision_sign(actor=office, decision=decision)
+    decision.refresh_from_db()
+    services.decision_seal(actor=office, decision=decision)
+    events = list(AuditEvent.objects.filter(action="transition", object_id=str(decision.pk), to_state__in=["signed", "sealed"]).order_by("id"))
+    assert [(e.from_state, e.to_state, e.actor_id) for e in events] == [
+        ("unsigned", "signed", office.pk), ("signed", "sealed", office.pk)]
+    assert events[0].changes["signed_serial"] == ["", format(pki.director.cert.serial_number, "X")]
+    assert "Nguyễn Văn An" in events[0].changes["signed_subject"][1]
+    assert events[1].changes["sealed_serial"] == ["", format(pki.agency.cert.serial_number, "X")]
+
+
+def test_a_signed_decision_is_not_signed_again(decision, office):
+    services.decision_sign(actor=office, decision=decision)
+    decision.refresh_from_db()
+    with pytest.raises(ValidationError, match="một văn bản đã ký không ký lại"):
+        services.decision_sign(actor=office, decision=decision)
+    services.decision_seal(actor=office, decision=decision)
+    decision.refresh_from_db()
+    for step in (services.decision_sign, services.decision_seal):
+        with pytest.raises(ValidationError, match="một văn bản đã ký không ký lại"):
+            step(actor=office, decision=decision)
+
+
+def test_a_changed_signed_file_is_not_sealed(decision, office):
+    services.decision_sign(actor=office, decision=decision)
+    decision.refresh_from_db()
+    content = bytearray(read(decision.pdf_signed))
+    content[content.index(b"stream", 2000) + 40] ^= 0x01
+    decision.pdf_signed.save("doi.pdf", ContentFile(bytes(content)))
+    with pytest.raises(ValidationError, match="Bản đã ký số không còn nguyên vẹn"):
+        services.decision_seal(actor=office, decision=decision)
+    decision.refresh_from_db()
+    assert decision.signature_state == SignatureState.SIGNED
+
+
+def test_a_revoked_decision_is_not_signed(decision, office):
+    services.decision_revoke(actor=office, decision=decision, reason="Khen sai đối tượng")
+    decision.refresh_from_db()
+    with pytest.raises(ValidationError, match="Chỉ ký số được quyết định đã ban hành và còn hiệu lực"):
+        services.decision_sign(actor=office, decision=decision)
+
+
+def test_no_signature_image_no_signing(office, unit_a):
+    decision = issued_decision(office=office, nominations=vetted(2, unit=unit_a))
+    with pytest.raises(ValidationError, match="Chưa có ảnh chữ ký của người ký"):
+        services.decision_sign(actor=office, decision=decision)
+    assert decision.signature_state == SignatureState.UNSIGNED
+
+
+def test_an_unconfigured_key_is_a_clear_refusal(decision, office, settings):
+    settings.TDKT_SIGNING_KEYS = {}
+    with pytest.raises(ValidationError, match="Chưa cấu hình khóa ký"):
+        services.decision_sign(actor=office, decision=decision)
+    decision.refresh_from_db()
+    assert (decision.signature_state, decision.pdf_signed.name) == (SignatureState.UNSIGNED, "")
+
+
+@pytest.mark.parametrize("role", ["council", "unit"])
+def test_only_the_office_signs(decision, role, unit_a):
+    user = UserFactory(role=role, unit=unit_a if role == "unit" else None)
+    with pytest.raises(PermissionDenied):
+        services.decision_sign(actor=user, decision=decision)
+
+
+# ---------------------------------------------------------------- pages
+
+def test_the_pages_sign_seal_download_and_verify(client, decision, office, pki):
+    client.force_login(office)
+    detail = f"/hoi-dong/quyet-dinh/{decision.pk}/"
+    html = client.get(detail).content.decode()
+    assert "Chưa ký số" in html and f'href="/hoi-dong/quyet-dinh/{decision.pk}/ky-so/"' in html
+    assert "/dong-dau-so/" not in html
+    confirm = client.get(f"/hoi-dong/quyet-dinh/{decision.pk}/ky-so/").content.decode()
+    assert f"Ký số Quyết định số {decision.number}?" in confirm
+    assert client.post(f"/hoi-dong/quyet-dinh/{decision.pk}/ky-so/", {"confirm": "1"}).status_code == 302
+    html = client.get(detail).content.decode()
+    assert "Đã ký số, chờ đóng dấu số" in html and f'href="/hoi-dong/quyet-dinh/{decision.pk}/dong-dau-so/"' in html
+    assert client.post(f"/hoi-dong/quyet-dinh/{decision.pk}/dong-dau-so/", {"confirm": "1"}).status_code == 302
+    html = client.get(detail).content.decode()
+    assert "Đã ký số và đóng dấu số" in html and "Tải PDF đã ký số" in html and "/ky-so/" not in html
+    download = client.get(f"/hoi-dong/quyet-dinh/{decision.pk}/tai-ve/pdf/")
+    content = b"".join(download.streaming_content)
+    assert [r.valid for r in signing.verify_pdf(content, trust_roots=pki.roots())] == [True, True]
+    unsigned = b"".join(client.get(f"/hoi-dong/quyet-dinh/{decision.pk}/ban-chua-ky/").streaming_content)
+    assert signing.verify_pdf(unsigned, trust_roots=pki.roots()) == []
+    report = client.get(f"/hoi-dong/quyet-dinh/{decision.pk}/kiem-tra-chu-ky/").content.decode()
+    assert "Cả 2 chữ ký số đều hợp lệ" in report and "Chữ ký 1: Nguyễn Văn An" in report
+    # A step already made: a message, not a second signature.
+    again = client.post(f"/hoi-dong/quyet-dinh/{decision.pk}/ky-so/", {"confirm": "1"}, follow=True)
+    assert "bước này không còn làm được" in again.content.decode()
+
+
+def test_a_unit_head_gets_nothing(client, decision, head_a):
+    client.force_login(head_a)
+    for suffix in ("ky-so/", "dong-dau-so/", "ban-chua-ky/", "kiem-tra-chu-ky/"):
+        assert client.get(f"/hoi-dong/quyet-dinh/{decision.pk}/{suffix}").status_code in (403, 404)
+        assert client.post(f"/hoi-dong/quyet-dinh/{decision.pk}/{suffix}").status_code in (403, 404, 405)
+    decision.refresh_from_db()
+    assert decision.signature_state == SignatureState.UNSIGNED
