@@ -10,7 +10,7 @@ class CouncilsConfig(AppConfig):
         # to wire an app into the core's hooks.
         from tdkt import hooks
 
-        from . import navigation, selectors
+        from . import navigation, selectors, subscribers  # noqa: F401  (subscribers: connects the receivers)
 
         hooks.provide_home_context(selectors.home_summary)
         hooks.provide_object_links(navigation.object_links)

@@ -19,6 +19,12 @@ urlpatterns = [
     path("lich-su/<str:app_label>/<str:model>/<id:pk>/", views.audit_history, name="audit_history"),
     path("xuat/<uuid:pk>/", views.export_job, name="export_job"),
     path("xuat/<uuid:pk>/tai-ve/", views.export_job_download, name="export_job_download"),
+    # notifications (issue 13, part "home")
+    path("thong-bao/", views.inbox, name="inbox"),
+    path("thong-bao/<id:pk>/mo/", views.inbox_open, name="inbox_open"),
+    path("thong-bao/<id:pk>/da-doc/", views.inbox_mark_read, name="inbox_mark_read"),
+    path("thong-bao/da-doc-het/", views.inbox_mark_all_read, name="inbox_mark_all_read"),
+    path("thong-bao/tuy-chon/", views.notification_preferences, name="notification_preferences"),
     path("", include("movements.urls")),
     path("de-nghi/", include("nominations.urls")),
     path("hoi-dong/", include("councils.urls")),
