@@ -14,3 +14,4 @@ class MovementsConfig(AppConfig):
 
         hooks.provide_agency(selectors.agency_profile)
         hooks.provide_home_context(selectors.home_counts)
+        hooks.provide_dashboard(selectors.dashboard)

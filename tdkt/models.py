@@ -200,6 +200,11 @@ class Notification(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    @property
+    def scope_unit_id(self):
+        """A notification belongs to its recipient's unit (role scoping, ``tdkt.roles``); only the recipient reads it."""
+        return self.recipient.unit_id
+
 
 class NotificationPreference(models.Model):
     """A user's choice of e-mail for one kind of notification (no row: e-mail on)."""

@@ -25,6 +25,7 @@ urlpatterns = [
     path("thong-bao/<id:pk>/da-doc/", views.inbox_mark_read, name="inbox_mark_read"),
     path("thong-bao/da-doc-het/", views.inbox_mark_all_read, name="inbox_mark_all_read"),
     path("thong-bao/tuy-chon/", views.notification_preferences, name="notification_preferences"),
+    path("bieu-do/excel/", views.chart_export, name="chart_export"),
     path("", include("movements.urls")),
     path("de-nghi/", include("nominations.urls")),
     path("hoi-dong/", include("councils.urls")),

@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from . import health, notifications
 from .audit import audit_rows
+from .charts import ChartExporter, chart_for
 from .enums import NotificationKind
-from .hooks import agency, home_context
+from .exports import export_response
+from .hooks import agency, dashboard_blocks, home_context
 from .models import ExportJob
 from .shortcuts import paginate
 from .uploads import file_response
@@ -25,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 @login_required
 def home(request):
-    context = {"agency": agency(), **home_context(request.user)}
+    context = {"agency": agency(), **home_context(request.user), "blocks": dashboard_blocks(request.user),
+               "latest_notifications": list(notifications.notifications_for(request.user).filter(read_at__isnull=True)[:5])}
     return render(request, "tdkt/home.html", context)
 
 
@@ -135,3 +138,13 @@ def notification_preferences(request):
         return redirect("notification_preferences")
     return render(request, "tdkt/notification_preferences.html",
                   {"preferences": notifications.email_preferences(request.user), "has_email": bool(request.user.email)})
+
+
+@login_required
+@require_safe
+def chart_export(request):
+    """A home-page chart's numbers as Excel (``?bieu-do=<key>``; the same builder as the page: the same numbers)."""
+    chart = chart_for(request.GET.get("bieu-do", ""), request.user)
+    if chart is None:
+        raise Http404
+    return export_response(ChartExporter(chart), "xlsx")
