@@ -15,10 +15,6 @@ from django.utils.safestring import mark_safe
 
 from .exports import Column, ListExporter
 
-#: The drawing: label column, bar area, value column, in SVG user units (the SVG scales to its box).
-LABEL_W, BAR_W, VALUE_W, ROW_H, BAR_H, PAD = 250, 330, 110, 26, 16, 6
-LABEL_CHARS = 34
-
 
 @dataclass
 class BarChart:
@@ -51,31 +47,25 @@ class BarChart:
         return not self.items
 
     def svg(self):
-        """The chart as an ``<svg>`` element: a title for screen readers, one labelled bar per item."""
-        items = self.items
-        top = max([float(v) for _l, v in items] + [float(self.limit or 0), 0.0])
+        """The chart: one row per item — its label (HTML text, so it wraps and stays readable on a phone), its bar (an
+        ``<svg>`` scaled to the row's width) and its value; ``limit`` is drawn as a dashed line across the bars. The
+        whole is an image for screen readers, named by the title; the numbers are in the table under it."""
+        top = max([float(v) for _l, v in self.items] + [float(self.limit or 0), 0.0])
         if self.kind == "pct":
             top = max(top, 100.0) if self.limit is None else max(top, float(self.limit) * 1.25)
         top = top or 1.0
-        height = PAD * 2 + ROW_H * max(len(items), 1)
-        width = LABEL_W + BAR_W + VALUE_W
-        uid = f"chart-{self.key}"
-        parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{uid}-t" '
-                 f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
-                 f'<title id="{uid}-t">{escape(self.title)}</title>']
-        for index, (label, value) in enumerate(items):
-            y = PAD + index * ROW_H
-            text = str(label)
-            short = text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
-            bar = max(round(BAR_W * float(value) / top, 1), 0)
-            parts.append(f'<g class="chart-row"><title>{escape(text)}: {escape(self.formatted(value))}</title>'
-                         f'<text class="chart-label" x="{LABEL_W - 8}" y="{y + ROW_H / 2 + 4}" text-anchor="end">{escape(short)}</text>'
-                         f'<rect class="chart-bar" x="{LABEL_W}" y="{y + (ROW_H - BAR_H) / 2}" width="{bar}" height="{BAR_H}"></rect>'
-                         f'<text class="chart-value" x="{LABEL_W + bar + 6}" y="{y + ROW_H / 2 + 4}">{escape(self.formatted(value))}</text></g>')
-        if self.limit is not None and items:
-            x = LABEL_W + round(BAR_W * float(self.limit) / top, 1)
-            parts.append(f'<line class="chart-limit" x1="{x}" x2="{x}" y1="{PAD / 2}" y2="{height - PAD / 2}"></line>')
-        parts.append("</svg>")
+        limit = None if self.limit is None else round(100 * float(self.limit) / top, 2)
+        parts = [f'<div class="chart" role="img" aria-label="{escape(self.title)}">']
+        for label, value in self.items:
+            width = max(round(100 * float(value) / top, 2), 0)
+            text = escape(self.formatted(value))
+            line = (f'<line class="chart-limit" x1="{limit}" x2="{limit}" y1="0" y2="10" vector-effect="non-scaling-stroke"></line>'
+                    if limit is not None else "")
+            parts.append(f'<span class="chart-label">{escape(label)}</span>'
+                         f'<svg class="chart-track" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" '
+                         f'xmlns="http://www.w3.org/2000/svg"><rect class="chart-bar" x="0" y="1" width="{width}" height="8"></rect>'
+                         f'{line}</svg><span class="chart-value">{text}</span>')
+        parts.append("</div>")
         return mark_safe("".join(parts))
 
 
