@@ -18,7 +18,7 @@ never undoes the event.
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,7 +60,7 @@ def _send_emails(rows):
     if not messages:
         return
     try:
-        get_connection().send_messages(messages)
+        mailers.default.send_messages(messages)
     except Exception:  # the inbox has the message; a mail server's failure must not undo the event
         logger.exception("sending %d notification e-mails failed", len(messages))
 
