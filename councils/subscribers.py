@@ -13,7 +13,7 @@ from tdkt.events import transition_committed
 from tdkt.notifications import notify
 
 from .enums import ItemState, MeetingState
-from .models import CouncilMember
+from .models import AgendaItem, CouncilMember, Meeting
 
 
 def seated_users(meeting, *, voting_only=False):
@@ -38,6 +38,8 @@ def notify_meeting_scheduled(sender, *, workflow, instance, to_state, **kwargs):
     """Triệu tập: every member on the roll is told when and where."""
     if workflow != "councils.meeting" or to_state != MeetingState.SCHEDULED:
         return
+    if not Meeting.objects.filter(pk=instance.pk, state__in=MeetingState.upcoming()).exists():
+        return  # already over or cancelled by the time the event is delivered (e.g. a whole past meeting entered at once)
     text = _("Triệu tập phiên họp Hội đồng “%(meeting)s”: %(when)s.") % {"meeting": instance, "when": meeting_when(instance)}
     notify(recipients=seated_users(instance), kind=NotificationKind.MEETING_SCHEDULED, text=text,
            link=reverse("councils:meeting_detail", args=[instance.pk]), key=f"meeting-called:{instance.pk}")
@@ -49,6 +51,8 @@ def notify_vote_opened(sender, *, workflow, instance, to_state, **kwargs):
     for the consultation (its key), not one per item."""
     if workflow != "councils.agenda_item" or to_state != ItemState.VOTING:
         return
+    if not AgendaItem.objects.filter(pk=instance.pk, state=ItemState.VOTING).exists():
+        return  # the vote closed before the event was delivered: nothing to answer any more
     meeting = instance.meeting
     if meeting.is_written:
         text = _("Đã mở lấy ý kiến bằng văn bản “%(meeting)s”: hãy biểu quyết trước %(deadline)s.") % {

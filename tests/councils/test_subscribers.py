@@ -31,6 +31,7 @@ def test_a_called_meeting_and_an_opened_secret_vote_tell_the_members_and_nothing
         meeting, [item] = sitting(office=office, council=council, chair=seats[0], secretary=secretary, nominations=vetted(1),
                                   statuses=present(seats))
         voting_open(actor=seats[0].user, items=[item])
+    with django_capture_on_commit_callbacks(execute=True):
         for seat in seats[:5]:
             vote_cast(actor=seat.user, item=item, choice=Choice.YES)
         for seat in seats[5:]:
@@ -65,3 +66,17 @@ def test_a_written_consultation_opens_with_one_notice_and_reminds_once_before_it
     assert closing.key == f"consultation-closing:{meeting.pk}"
     assert closing.text.startswith("Lấy ý kiến bằng văn bản “Lấy ý kiến bằng văn bản” kết thúc lúc ")
     assert not Notification.objects.filter(recipient=secretary.user, kind=K.CONSULTATION_CLOSING).exists()
+
+
+def test_a_meeting_entered_after_the_fact_leaves_no_stale_notice(office, council9, django_capture_on_commit_callbacks):
+    """The events are delivered after the commit: a vote already closed, a meeting already over, is not announced."""
+    council, seats, secretary = council9
+    rule_for(title("LDTT"))
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting, [item] = sitting(office=office, council=council, chair=seats[0], secretary=secretary, nominations=vetted(1),
+                                  statuses=present(seats))
+        voting_open(actor=seats[0].user, items=[item])
+        for seat in seats:
+            vote_cast(actor=seat.user, item=item, choice=Choice.YES)
+        voting_close(actor=seats[0].user, items=[item])
+    assert kinds(seats[3].user) == [K.MEETING_SCHEDULED]  # the meeting is still in progress; the vote is over
