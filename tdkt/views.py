@@ -118,6 +118,8 @@ def inbox_mark_read(request, pk):
 @login_required
 @require_POST
 def inbox_mark_all_read(request):
+    if request.POST.get("confirm") != "1":  # the page's button sends it; an empty POST changes nothing
+        return redirect(_inbox_back(request))
     count = notifications.notification_mark_all_read(actor=request.user)
     messages.success(request, _("Đã đánh dấu %(n)d thông báo là đã đọc.") % {"n": count})
     return redirect(_inbox_back(request))
@@ -132,9 +134,10 @@ def _inbox_back(request):
 def notification_preferences(request):
     """E-mail on or off per kind of notification (the inbox always has them all)."""
     if request.method == "POST":
-        chosen = set(request.POST.getlist("email")) & set(NotificationKind.values)
-        notifications.notification_preferences_save(actor=request.user, email_kinds=chosen)
-        messages.success(request, _("Đã lưu tuỳ chọn nhận thư điện tử."))
+        if request.POST.get("form") == "preferences":  # the page's form sends it; an empty POST changes nothing
+            chosen = set(request.POST.getlist("email")) & set(NotificationKind.values)
+            notifications.notification_preferences_save(actor=request.user, email_kinds=chosen)
+            messages.success(request, _("Đã lưu tuỳ chọn nhận thư điện tử."))
         return redirect("notification_preferences")
     return render(request, "tdkt/notification_preferences.html",
                   {"preferences": notifications.email_preferences(request.user), "has_email": bool(request.user.email)})

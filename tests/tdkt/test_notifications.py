@@ -106,7 +106,9 @@ def test_open_marks_read_and_goes_to_the_link_mark_all_read(client, head):
     response = client.post(reverse("inbox_open", args=[second.pk]))
     assert response["Location"] == reverse("inbox")  # only a path of this site
     assert unread_count(head) == 1
-    response = client.post(reverse("inbox_mark_all_read"))
+    client.post(reverse("inbox_mark_all_read"))  # without the page's confirmation: nothing changes
+    assert unread_count(head) == 1
+    response = client.post(reverse("inbox_mark_all_read"), {"confirm": "1"})
     assert response.status_code == 302
     assert unread_count(head) == 0
 
@@ -117,7 +119,7 @@ def test_nobody_opens_or_marks_another_users_notification(client, head, unit_b):
     client.force_login(head)
     assert client.post(reverse("inbox_open", args=[theirs.pk])).status_code == 404
     assert client.post(reverse("inbox_mark_read", args=[theirs.pk])).status_code == 404
-    client.post(reverse("inbox_mark_all_read"))
+    client.post(reverse("inbox_mark_all_read"), {"confirm": "1"})
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
@@ -144,7 +146,10 @@ def test_preferences_turn_email_off_per_kind(client, head):
     client.force_login(head)
     page = client.get(reverse("notification_preferences")).content.decode()
     assert page.count('type="checkbox" name="email"') == len(K.values)
-    response = client.post(reverse("notification_preferences"), {"email": [K.DEADLINE, K.NOMINATION_RETURNED, "khong-co"]})
+    client.post(reverse("notification_preferences"), {})  # an empty POST changes nothing
+    assert not NotificationPreference.objects.filter(user=head).exists()
+    response = client.post(reverse("notification_preferences"),
+                           {"form": "preferences", "email": [K.DEADLINE, K.NOMINATION_RETURNED, "khong-co"]})
     assert response.status_code == 302
     off = set(NotificationPreference.objects.filter(user=head, email=False).values_list("kind", flat=True))
     assert off == set(K.values) - {K.DEADLINE, K.NOMINATION_RETURNED}
