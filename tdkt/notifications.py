@@ -90,7 +90,9 @@ def notify(*, recipients, kind, text, link="", key=""):
             rows = created
         else:
             Notification.objects.bulk_create(rows)
-    transaction.on_commit(lambda: _send_emails(rows))
+    # The callers run after a commit (event subscribers) or on their own (periodic jobs): the rows are stored now, and the
+    # e-mail follows at once (no on_commit of its own, which would queue a callback inside the event's delivery).
+    _send_emails(rows)
     return rows
 
 
