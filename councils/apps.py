@@ -10,7 +10,8 @@ class CouncilsConfig(AppConfig):
         # to wire an app into the core's hooks.
         from tdkt import hooks
 
-        from . import navigation, selectors
+        from . import navigation, subscribers  # noqa: F401  (subscribers: connects the receivers)
+        from .selectors import dashboard
 
-        hooks.provide_home_context(selectors.home_summary)
+        hooks.provide_dashboard(dashboard.dashboard)
         hooks.provide_object_links(navigation.object_links)

@@ -10,7 +10,8 @@ class MovementsConfig(AppConfig):
         # documented place to wire an app into the core's hooks.
         from tdkt import hooks
 
-        from . import selectors
+        from . import selectors, subscribers  # noqa: F401  (subscribers: connects the receivers)
 
         hooks.provide_agency(selectors.agency_profile)
         hooks.provide_home_context(selectors.home_counts)
+        hooks.provide_dashboard(selectors.dashboard)

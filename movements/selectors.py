@@ -9,11 +9,13 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # The award catalogues are the one thing movements reads from nominations: a leaf module (see its docstring).
 from nominations.catalogues import EmulationTitle, person_titles, unit_titles  # noqa: F401  (person_titles, unit_titles re-exported)
-from tdkt.roles import is_active_account, is_unit_head, reads_every_unit, scope_to_own_unit, scope_to_unit
+from tdkt.hooks import Block
+from tdkt.roles import is_active_account, is_office_user, is_unit_head, reads_every_unit, scope_to_own_unit, scope_to_unit
 from tdkt.text import fold
 
 from .enums import AcclamationState, CampaignDocumentKind, CriterionKind, RegistrationState, UnitKind
@@ -413,3 +415,27 @@ def history_changes_visible_to(user):
     none: they are the unit's unsent work)."""
     qs = HistoryChangeRequest.objects.select_related("person", "unit", "new_unit", "requested_by", "decided_by")
     return scope_to_own_unit(qs, user, "unit")
+
+
+# ---------------------------------------------------------------- the home page (issue 13, part "home")
+
+def dashboard(user):
+    """The movements app's blocks of the home page (``tdkt.hooks.provide_dashboard``): for the office, the registrations
+    waiting for review; for a unit head, the registration the unit must send (two queries whatever the size)."""
+    today = timezone.localdate()
+    if is_office_user(user):
+        pending = list(Registration.objects.filter(state=RegistrationState.SUBMITTED).values("window__year")
+                       .annotate(n=Count("pk")).order_by("-window__year"))
+        return [Block("movements/home/office_registrations.html", order=15, pending=pending,
+                      total=sum(row["n"] for row in pending), state=RegistrationState.SUBMITTED)]
+    if is_unit_head(user):
+        window = RegistrationWindow.objects.filter(opens_on__lte=today).order_by("-year").first()
+        if window is None:
+            return []
+        registration = Registration.objects.filter(window=window, unit_id=user.unit_id).first()
+        state = registration.state if registration else None
+        to_send = state in (None, RegistrationState.DRAFT, RegistrationState.RETURNED)
+        days = (window.closes_on - today).days
+        return [Block("movements/home/unit_registration.html", order=5, window=window, registration=registration,
+                      to_send=to_send, days_left=days, late=days < 0)]
+    return []

@@ -8,4 +8,8 @@ class NominationsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: apps.py is loaded before the models are, and ready() is the documented
         # place to connect an app's signal receivers.
-        from . import subscribers  # noqa: F401  (connects the receivers)
+        from tdkt import hooks
+
+        from . import dashboard, subscribers  # noqa: F401  (subscribers: connects the receivers)
+
+        hooks.provide_dashboard(dashboard.dashboard)

@@ -6,6 +6,8 @@ the core calls them. Nothing here knows which app registered what.
 - :func:`agency` — the agency profile printed on every document header (registered by the app that
   keeps it, ``movements``).
 - :func:`home_context` — blocks of the home page; each provider returns a dict for the template.
+- :func:`dashboard_blocks` — the blocks of the home page per role (issue 13): each provider returns a list of
+  :class:`Block` (a template of its app and its context), drawn in ``order``.
 - :func:`object_links` — links about an object that an app above adds to its page (``(label, url)`` pairs).
 """
 
@@ -56,3 +58,30 @@ def object_links(user, obj):
     for provider in _link_providers:
         links += provider(user, obj)
     return links
+
+
+# ---------------------------------------------------------------- the home page's blocks (issue 13, part "home")
+
+class Block(dict):
+    """One block of the home page: ``template`` (the app's own), ``order`` (smaller first) and its context."""
+
+    def __init__(self, template, order=100, **context):
+        super().__init__(template=template, order=order, **context)
+
+
+_dashboard_providers = []
+
+
+def provide_dashboard(provider):
+    """Register ``provider(user) -> [Block]`` (idempotent). A provider decides from ``tdkt.roles`` what the user's role
+    sees, and returns nothing for the others."""
+    if provider not in _dashboard_providers:
+        _dashboard_providers.append(provider)
+    return provider
+
+
+def dashboard_blocks(user):
+    blocks = []
+    for provider in _dashboard_providers:
+        blocks += provider(user)
+    return sorted(blocks, key=lambda block: block["order"])

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import AuditAction
+from .enums import AuditAction, NotificationKind
 from .roles import Role, is_admin_user, is_council_member, is_office_user, is_unit_head
 
 
@@ -202,3 +202,45 @@ class DocumentSeries(models.Model):
 
     def __str__(self):
         return f"{self.kind}-{self.issuer_code} {self.year}: {self.last_number}"
+class Notification(models.Model):
+    """One message of a user's inbox (issue 13), written by the subscribers of the workflow events and by the reminder
+    jobs (``tdkt/notifications.py``). ``key`` makes a reminder idempotent: one row per recipient and key."""
+
+    recipient = models.ForeignKey(User, verbose_name=_("người nhận"), on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("loại"), max_length=16, choices=NotificationKind.choices)
+    text = models.TextField(_("nội dung"))
+    link = models.CharField(_("đường dẫn"), max_length=500, blank=True)
+    key = models.CharField(_("khoá chống trùng"), max_length=120, blank=True)
+    created = models.DateTimeField(_("lúc"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"]), models.Index(fields=["recipient", "-created", "-id"])]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], condition=~Q(key=""), name="notification_once_per_key")]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def scope_unit_id(self):
+        """A notification belongs to its recipient's unit (role scoping, ``tdkt.roles``); only the recipient reads it."""
+        return self.recipient.unit_id
+
+
+class NotificationPreference(models.Model):
+    """A user's choice of e-mail for one kind of notification (no row: e-mail on)."""
+
+    user = models.ForeignKey(User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(_("loại"), max_length=16, choices=NotificationKind.choices)
+    email = models.BooleanField(_("gửi thư điện tử"), default=True)
+
+    class Meta:
+        verbose_name = _("tuỳ chọn thông báo")
+        verbose_name_plural = _("tuỳ chọn thông báo")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")]
+
+    def __str__(self):
+        return f"{self.user} – {self.kind}"

@@ -10,6 +10,7 @@ a unit is its own, a person belongs to their unit, a nomination to the unit that
 """
 
 import rules
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -158,3 +159,15 @@ def in_own_unit(user, obj):
 #: The common shapes, used by both apps' permission tables.
 reads_org = is_office | is_council | (is_unit_user & in_own_unit)
 writes_own_unit = is_office | (is_unit_user & in_own_unit)
+
+
+# ---------------------------------------------------------------- recipients of notifications (issue 13, part "home")
+
+def unit_heads(unit_ids):
+    """The active accounts of the heads (and clerks) of ``unit_ids``: who is told about a unit's files."""
+    return get_user_model().objects.filter(is_active=True, role=Role.UNIT, unit_id__in=list(unit_ids))
+
+
+def office_accounts():
+    """The active office accounts: who is told about what waits on the office."""
+    return get_user_model().objects.filter(is_active=True, role=Role.OFFICE)

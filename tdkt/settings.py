@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tdkt.context_processors.navigation",
+                "tdkt.context_processors.unread_notifications",  # issue 13, part "home"
             ],
         },
     },
@@ -178,6 +179,8 @@ _email_options = {
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="tdkt@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# issue 13, part "home": the site's address as users reach it, for the links in notification e-mails
+TDKT_BASE_URL = env.str("TDKT_BASE_URL", default="http://127.0.0.1:8000")
 
 TASKS = {
     "default": {

@@ -23,6 +23,13 @@ urlpatterns = [
     # Digital signatures (issue 12): the verification page.
     path("kiem-tra-chu-ky/", signing_views.verify, name="signature_verify"),
     path("tep-cua-toi/", views.my_files, name="my_files"),  # part: docs, issue 11
+    # notifications (issue 13, part "home")
+    path("thong-bao/", views.inbox, name="inbox"),
+    path("thong-bao/<id:pk>/mo/", views.inbox_open, name="inbox_open"),
+    path("thong-bao/<id:pk>/da-doc/", views.inbox_mark_read, name="inbox_mark_read"),
+    path("thong-bao/da-doc-het/", views.inbox_mark_all_read, name="inbox_mark_all_read"),
+    path("thong-bao/tuy-chon/", views.notification_preferences, name="notification_preferences"),
+    path("bieu-do/excel/", views.chart_export, name="chart_export"),
     path("", include("movements.urls")),
     path("de-nghi/", include("nominations.urls")),
     path("hoi-dong/", include("councils.urls")),

@@ -1,16 +1,23 @@
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from . import health
+from . import health, notifications
 from .audit import audit_rows
-from .hooks import agency, home_context
+from .charts import ChartExporter, chart_for
+from .enums import NotificationKind
+from .exports import export_response
+from .hooks import agency, dashboard_blocks, home_context
 from .models import ExportJob
 from .shortcuts import paginate
 from .uploads import file_response
@@ -20,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 @login_required
 def home(request):
-    context = {"agency": agency(), **home_context(request.user)}
+    context = {"agency": agency(), **home_context(request.user), "blocks": dashboard_blocks(request.user),
+               "latest_notifications": list(notifications.notifications_for(request.user).filter(read_at__isnull=True)[:5])}
     return render(request, "tdkt/home.html", context)
 
 
@@ -84,3 +92,71 @@ def my_files(request):
 def export_job_download(request, pk):
     job = get_object_or_404(ExportJob, pk=pk, user=request.user, status=ExportJob.Status.DONE)
     return file_response(job.file, job.filename)
+
+
+# ---------------------------------------------------------------- notifications (issue 13, part "home")
+
+@login_required
+@require_safe
+def inbox(request):
+    """The user's own notifications, newest first, 25 a page."""
+    page = paginate(request, notifications.notifications_for(request.user))
+    return render(request, "tdkt/inbox.html", {"page": page, "unread": notifications.unread_count(request.user)})
+
+
+@login_required
+@require_POST
+def inbox_open(request, pk):
+    """Mark one notification read and go to what it is about (only a path of this site)."""
+    notification = get_object_or_404(notifications.notifications_for(request.user), pk=pk)
+    notifications.notification_mark_read(actor=request.user, notification=notification)
+    link = notification.link
+    if link and url_has_allowed_host_and_scheme(link, allowed_hosts=None) and link.startswith("/"):
+        return redirect(link)
+    return redirect("inbox")
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request, pk):
+    notification = get_object_or_404(notifications.notifications_for(request.user), pk=pk)
+    notifications.notification_mark_read(actor=request.user, notification=notification)
+    return redirect(_inbox_back(request))
+
+
+@login_required
+@require_POST
+def inbox_mark_all_read(request):
+    if request.POST.get("confirm") != "1":  # the page's button sends it; an empty POST changes nothing
+        return redirect(_inbox_back(request))
+    count = notifications.notification_mark_all_read(actor=request.user)
+    messages.success(request, _("Đã đánh dấu %(n)d thông báo là đã đọc.") % {"n": count})
+    return redirect(_inbox_back(request))
+
+
+def _inbox_back(request):
+    page = request.POST.get("page", "")
+    return reverse("inbox") + (f"?page={int(page)}" if page.isdigit() else "")
+
+
+@login_required
+def notification_preferences(request):
+    """E-mail on or off per kind of notification (the inbox always has them all)."""
+    if request.method == "POST":
+        if request.POST.get("form") == "preferences":  # the page's form sends it; an empty POST changes nothing
+            chosen = set(request.POST.getlist("email")) & set(NotificationKind.values)
+            notifications.notification_preferences_save(actor=request.user, email_kinds=chosen)
+            messages.success(request, _("Đã lưu tuỳ chọn nhận thư điện tử."))
+        return redirect("notification_preferences")
+    return render(request, "tdkt/notification_preferences.html",
+                  {"preferences": notifications.email_preferences(request.user), "has_email": bool(request.user.email)})
+
+
+@login_required
+@require_safe
+def chart_export(request):
+    """A home-page chart's numbers as Excel (``?bieu-do=<key>``; the same builder as the page: the same numbers)."""
+    chart = chart_for(request.GET.get("bieu-do", ""), request.user)
+    if chart is None:
+        raise Http404
+    return export_response(ChartExporter(chart), "xlsx")

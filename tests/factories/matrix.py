@@ -75,7 +75,7 @@ from nominations.models import (
     SubmissionDocument,
     UnitSubmission,
 )
-from tdkt.models import ExportJob
+from tdkt.models import ExportJob, Notification
 from tdkt.roles import Role
 from tests.factories import UserFactory
 from tests.factories.councils import reseed_voting_rules
@@ -213,6 +213,10 @@ def build_side(*, pk, agency, window, label, short_code, head, private, sent):
     side.add(ExportJob.objects.create(id=uuid.UUID(int=pk), user=head, key="movements.people", fmt="xlsx", status="done",
                                       file=_file(f"ca-nhan-{short_code}.xlsx", b"PK\x03\x04"), filename=f"ca-nhan-{short_code}.xlsx",
                                       finished_at=timezone.now()))
+
+    # A notification to the unit's head (issue 13, home; B's names a private text).
+    side.add(Notification.objects.create(pk=pk, recipient=head, kind="nom_returned", text=f"Đề nghị bị trả lại. Lý do: {private}",
+                                         link=f"/de-nghi/{pk}/"))
     return side
 
 

@@ -36,6 +36,9 @@ def ticks():
 def test_the_apps_jobs_are_discovered():
     assert {job.name: job.every for job in periodic.jobs()} == {
         "councils.close_due_consultations": datetime.timedelta(minutes=5),
+        "councils.consultation_closing_reminders": datetime.timedelta(minutes=30),
+        "movements.registration_reminders": HOUR,
+        "nominations.deadline_reminders": HOUR,
         "nominations.prune_import_stashes": HOUR,
         "tdkt.prune_exports": HOUR,
         "tdkt.prune_task_results": datetime.timedelta(hours=6),
@@ -140,7 +143,8 @@ def test_the_worker_command_schedules_the_tick_and_runs_it(settings, tmp_path):
     assert waiting.run_after == beat_at + periodic.TICK
     assert set(PeriodicJob.objects.values_list("name", "last_ok")) == {
         ("councils.close_due_consultations", True), ("nominations.prune_import_stashes", True), ("tdkt.prune_exports", True),
-        ("tdkt.prune_task_results", True)}
+        ("tdkt.prune_task_results", True), ("councils.consultation_closing_reminders", True),
+        ("movements.registration_reminders", True), ("nominations.deadline_reminders", True)}
 
 
 @pytest.mark.django_db

@@ -92,6 +92,9 @@ def test_the_periodic_task_removes_exactly_what_expired(world):
     done = periodic.run_due_jobs(now=NOW)
 
     assert done == {"councils.close_due_consultations": (True, "closed=0"),
+                    "councils.consultation_closing_reminders": (True, "notifications=0"),
+                    "movements.registration_reminders": (True, "notifications=0"),
+                    "nominations.deadline_reminders": (True, "notifications=0"),
                     "nominations.prune_import_stashes": (True, "files=2"),
                     "tdkt.prune_exports": (True, "jobs=3, files=1, orphans=1"),
                     "tdkt.prune_task_results": (True, "results=2")}
