@@ -141,14 +141,31 @@ class DocumentForm(forms.Form):
         return self.nominations.get(value) if value else None
 
 
+#: The reason boxes of the confirmation pages say why they are there (issue 13): the reason of a refusal or a return
+#: (the unit reads it), and the reason for going past a warning rule (kept with the nomination's record).
+REASON_HELP = _("Bắt buộc: đơn vị đọc được lý do này cùng đề nghị.")
+OVERRIDE_HELP = _("Chỉ điền khi phần kiểm tra quy định báo “Cảnh báo” (quy định được vượt khi có lý do, ví dụ vượt tỷ lệ "
+                  "40 %% lãnh đạo): lý do được lưu cùng đề nghị và hiện cho Hội đồng. Không có cảnh báo thì để trống.")
+
+
 class ReasonForm(NFCFormMixin, forms.Form):
+    """The reason boxes of a confirmation page: ``with_reason`` — the reason of the move (required when
+    ``reason_required``); ``with_override`` — the reason for going past warnings, only where the rules judge the move.
+    A box not asked for is not shown (issue 13: a page explains each box it shows, or shows none)."""
+
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
     override_reason = forms.CharField(label=_("Lý do vượt cảnh báo"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                      max_length=2000, help_text=_("Chỉ cần khi có cảnh báo; lý do được lưu lại."))
+                                      max_length=2000)
 
-    def __init__(self, *args, reason_required=False, **kwargs):
+    def __init__(self, *args, reason_required=False, with_reason=True, with_override=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = reason_required
+        self.fields["reason"].help_text = REASON_HELP if reason_required else _("Không bắt buộc: ghi vào lịch sử xử lý của đề nghị.")
+        self.fields["override_reason"].help_text = OVERRIDE_HELP
+        if not with_reason:
+            del self.fields["reason"]
+        if not with_override:
+            del self.fields["override_reason"]
 
 
 class DecisionForm(NFCFormMixin, forms.Form):
@@ -165,17 +182,28 @@ BULK_ACTIONS = [
 
 
 class BulkVetForm(NFCFormMixin, forms.Form):
-    action = forms.ChoiceField(label=_("Thao tác"), choices=BULK_ACTIONS)
+    """The confirmation of a bulk vetting. ``action`` (the move chosen on the queue) decides the boxes shown: a reason
+    for a refusal or a return, the reason for going past warnings for a pass (the only move the rules judge)."""
+
+    action = forms.ChoiceField(label=_("Thao tác"), choices=BULK_ACTIONS, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False,
-                             help_text=_("Bắt buộc khi không đạt hoặc trả lại."))
+                             help_text=REASON_HELP)
     override_reason = forms.CharField(label=_("Lý do vượt cảnh báo"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                      max_length=2000)
+                                      max_length=2000, help_text=OVERRIDE_HELP)
+
+    def __init__(self, *args, action=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        move = NOMINATION_WORKFLOW.find(NominationState.SUBMITTED, action)
+        if move is None or not move.reason_required:
+            del self.fields["reason"]
+        if action != NominationState.VETTED_PASS:
+            del self.fields["override_reason"]
 
     def clean(self):
         cleaned = super().clean()
         move = NOMINATION_WORKFLOW.find(NominationState.SUBMITTED, cleaned.get("action"))
         if move is not None and move.reason_required and not cleaned.get("reason"):
-            self.add_error("reason", move.reason_message)
+            self.add_error("reason" if "reason" in self.fields else None, move.reason_message)
         return cleaned
 
 

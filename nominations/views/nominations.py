@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +27,7 @@ from ..forms import (
 from ..models import AwardRecord, Nomination, UnitSubmission
 from ..workflows import NOMINATION_WORKFLOW, REASON_STATES
 from .common import export, nomination_or_404, round_and_unit
+from .vetting import QUEUE_PARAM, next_in_queue_url
 
 
 @login_required
@@ -66,6 +68,8 @@ def nomination_detail(request, pk):
         "can_change": user.has_perm("nominations.change_nomination", nomination) and nomination.round.is_open,
         "can_delete": user.has_perm("nominations.delete_nomination", nomination), "show_flags": selectors.sees_flags(user),
         "links": object_links(user, nomination),
+        "queue_param": urlencode({QUEUE_PARAM: request.GET[QUEUE_PARAM]}) if QUEUE_PARAM in request.GET else "",
+        "queue_query": request.GET.get(QUEUE_PARAM, ""),
     })
 
 
@@ -163,18 +167,25 @@ def nomination_transition(request, pk, to_state):
         raise Http404
     if not NOMINATION_WORKFLOW.may(request.user, nomination, move):
         raise PermissionDenied
-    form = ReasonForm(request.POST or None, reason_required=move.reason_required)
+    judged = any(check.__name__.startswith("judged_at") for check in move.batch_checks)  # only these go past warnings
+    form = ReasonForm(request.POST or None, reason_required=move.reason_required, with_reason=move.reason_required,
+                      with_override=judged)
     decision_form = DecisionForm(request.POST or None, prefix="qd") if to_state == NominationState.DECIDED else None
+    from_queue = nomination.state in NominationState.waiting_for_vetting() and request.user.has_perm("nominations.vet_nomination")
+    query = request.GET.get(QUEUE_PARAM, "")
     if request.method == "POST" and form.is_valid() and (decision_form is None or decision_form.is_valid()):
         try:
             services.nomination_transition(actor=request.user, nomination=nomination, to_state=to_state,
-                                           reason=form.cleaned_data["reason"], override_reason=form.cleaned_data["override_reason"],
+                                           reason=form.cleaned_data.get("reason", ""),
+                                           override_reason=form.cleaned_data.get("override_reason", ""),
                                            decision=decision_form.cleaned_data if decision_form else None)
             messages.success(request, _("Đề nghị chuyển sang “%(s)s”.") % {"s": NominationState(to_state).label})
+            if from_queue:  # vetting one by one: the next nomination of the (filtered) queue opens
+                return redirect(next_in_queue_url(request.user, query, after=nomination))
             return redirect("nominations:nomination_detail", pk=pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
     return render(request, "nominations/confirm.html", {
         "form": form, "extra_form": decision_form, "danger": move.danger,
         "title": _("%(action)s: %(n)s?") % {"action": move.label, "n": nomination},
-        "back": reverse("nominations:nomination_detail", args=[pk])})
+        "back": reverse("nominations:nomination_detail", args=[pk]) + (f"?{urlencode({QUEUE_PARAM: query})}" if query else "")})

@@ -68,7 +68,7 @@ def submission_submit(request, pk, unit_pk):
     require_perm(request.user, "nominations.change_submission", unit)
     if submission is None:
         raise Http404
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST or None, with_reason=False)  # sending has no reason; the rules judge it (warnings)
     if request.method == "POST" and form.is_valid():
         try:
             sent = services.submission_submit(actor=request.user, submission=submission,
