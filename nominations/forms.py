@@ -12,7 +12,7 @@ from tdkt.forms import DateInput, NFCFormMixin
 from tdkt.text import fold
 from tdkt.uploads import fmt_size, import_max_bytes
 
-from .enums import AwardType, DocumentKind, InitiativeKind, InitiativeScope, NominationState, SubjectKind
+from .enums import AwardType, DocumentKind, InitiativeKind, InitiativeScope, NominationState, RequirementScope, SubjectKind
 from .models import CommendationForm, EmulationTitle, Initiative, NominationRound
 from .workflows import NOMINATION_WORKFLOW
 
@@ -204,6 +204,30 @@ class BulkVetForm(NFCFormMixin, forms.Form):
         move = NOMINATION_WORKFLOW.find(NominationState.SUBMITTED, cleaned.get("action"))
         if move is not None and move.reason_required and not cleaned.get("reason"):
             self.add_error("reason" if "reason" in self.fields else None, move.reason_message)
+        return cleaned
+
+
+class RequiredDocumentForm(NFCFormMixin, forms.Form):
+    """An entry of the office's list of required documents (rule R12)."""
+
+    award = forms.ChoiceField(label=_("Danh hiệu / Hình thức"), choices=(), required=False,
+                              help_text=_("Để trống: áp dụng cho mọi đề nghị."))
+    kind = forms.ChoiceField(label=_("Loại tài liệu"), choices=DocumentKind.choices)
+    scope = forms.ChoiceField(label=_("Nộp cho"), choices=RequirementScope.choices, initial=RequirementScope.NOMINEE,
+                              help_text=_("Mỗi người, tập thể: tệp gắn với từng đề nghị (báo cáo thành tích…); cả hồ sơ: một tệp "
+                                          "cho cả danh sách của đơn vị (tờ trình, biên bản bình xét)."))
+    label = forms.CharField(label=_("Tên hiển thị"), max_length=200,
+                            help_text=_("Tên đơn vị thấy trong danh mục kiểm tra khi gửi hồ sơ."))
+    active = forms.BooleanField(label=_("Đang áp dụng"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = award_choices()
+        self.fields["award"].choices = [("", _("Mọi đề nghị"))] + choices[1:]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.update(split_award(cleaned.pop("award", "")))
         return cleaned
 
 

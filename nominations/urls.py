@@ -38,4 +38,8 @@ urlpatterns = [
     path("sang-kien/", views.initiative_list, name="initiative_list"),
     path("sang-kien/them/", views.initiative_create, name="initiative_create"),
     path("quy-dinh/", views.rule_list, name="rule_list"),
+    path("tai-lieu-bat-buoc/", views.required_document_list, name="required_document_list"),
+    path("tai-lieu-bat-buoc/them/", views.required_document_form, name="required_document_create"),
+    path("tai-lieu-bat-buoc/<id:pk>/sua/", views.required_document_form, name="required_document_edit"),
+    path("tai-lieu-bat-buoc/<id:pk>/xoa/", views.required_document_delete, name="required_document_delete"),
 ]

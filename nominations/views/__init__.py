@@ -13,6 +13,7 @@ from .nominations import (
     nomination_list,
     nomination_transition,
 )
+from .requirements import required_document_delete, required_document_form, required_document_list
 from .rounds import round_detail, round_form, round_from_acclamation, round_list, round_status
 from .submissions import document_delete, document_download, document_upload, submission_detail, submission_submit
 from .vetting import vetting_bulk, vetting_queue
@@ -22,6 +23,7 @@ __all__ = [
     "award_import", "award_import_template", "import_job", "nomination_import", "nomination_import_template",
     "nomination_check", "nomination_create", "nomination_delete", "nomination_detail", "nomination_edit", "nomination_export",
     "nomination_list", "nomination_transition",
+    "required_document_delete", "required_document_form", "required_document_list",
     "round_detail", "round_form", "round_from_acclamation", "round_list", "round_status",
     "document_delete", "document_download", "document_upload", "submission_detail", "submission_submit",
     "vetting_bulk", "vetting_queue",

@@ -168,7 +168,7 @@ def nomination_transition(request, pk, to_state):
     if not NOMINATION_WORKFLOW.may(request.user, nomination, move):
         raise PermissionDenied
     judged = any(check.__name__.startswith("judged_at") for check in move.batch_checks)  # only these go past warnings
-    form = ReasonForm(request.POST or None, reason_required=move.reason_required, with_reason=move.reason_required,
+    form = ReasonForm(request.POST if request.method == "POST" else None, reason_required=move.reason_required, with_reason=move.reason_required,
                       with_override=judged)
     decision_form = DecisionForm(request.POST or None, prefix="qd") if to_state == NominationState.DECIDED else None
     from_queue = nomination.state in NominationState.waiting_for_vetting() and request.user.has_perm("nominations.vet_nomination")
