@@ -14,7 +14,7 @@ from .registry import STAGE_RESUBMIT, STAGE_SUBMIT, register, violation
 
 
 def required_documents():
-    return list(RequiredDocument.objects.filter(active=True).order_by("scope", "kind", "id"))
+    return list(RequiredDocument.objects.filter(active=True).order_by("scope", "id"))
 
 
 def present_files(submission_ids, documents):
