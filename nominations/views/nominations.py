@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tdkt.audit import audit_events_for
 from tdkt.hooks import object_links
 from tdkt.shortcuts import apply_service_errors, paginate, require_perm
+from tdkt.text import fold
 
 from .. import selectors, services
 from ..enums import NominationState, SubjectKind
@@ -23,6 +24,8 @@ from ..forms import (
     NominationForm,
     ReasonForm,
     award_value,
+    nomination_people,
+    nomination_units,
 )
 from ..models import AwardRecord, Nomination, UnitSubmission
 from ..workflows import NOMINATION_WORKFLOW, REASON_STATES
@@ -73,13 +76,23 @@ def nomination_detail(request, pk):
     })
 
 
+def _search_urls(nomination_round, unit, *, exclude_nominated=False):
+    args = [nomination_round.pk, unit.pk]
+    return {"person": reverse("nominations:person_options", args=args) + ("?tiep=1" if exclude_nominated else ""),
+            "subject_unit": reverse("nominations:unit_options", args=args)}
+
+
 def _nomination_form_page(request, *, nomination_round, unit, nomination=None):
     initial = {}
     if nomination:
         initial = {"subject_kind": SubjectKind.PERSON if nomination.person_id else SubjectKind.UNIT, "person": nomination.person,
                    "subject_unit": nomination.unit, "award": award_value(nomination),
                    "achievement_summary": nomination.achievement_summary, "initiatives": list(nomination.initiatives.all())}
-    form = NominationForm(request.POST or None, initial=initial, nomination_round=nomination_round, unit=unit)
+    # after “Lưu và thêm tiếp”, the people already in the unit's list of the round are left out
+    exclude_nominated = nomination is None and request.GET.get("tiep") == "1"
+    form = NominationForm(request.POST or None, initial=initial, nomination_round=nomination_round, unit=unit,
+                          exclude_nominated=exclude_nominated,
+                          search_urls=_search_urls(nomination_round, unit, exclude_nominated=exclude_nominated))
     if request.method == "POST" and form.is_valid():
         try:
             if nomination:
@@ -90,14 +103,69 @@ def _nomination_form_page(request, *, nomination_round, unit, nomination=None):
                                                         **form.service_kwargs())
                 messages.success(request, _("Đã thêm đề nghị: %(n)s.") % {"n": nomination})
             if "add_another" in request.POST:
-                return redirect("nominations:nomination_create", pk=nomination_round.pk, unit_pk=unit.pk)
+                return redirect(reverse("nominations:nomination_create", args=[nomination_round.pk, unit.pk]) + "?tiep=1")
             return redirect("nominations:submission_detail", pk=nomination_round.pk, unit_pk=unit.pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
     return render(request, "nominations/nomination_form.html", {
-        "form": form, "round": nomination_round, "unit": unit, "nomination": nomination,
+        "form": form, "round": nomination_round, "unit": unit, "nomination": nomination, "exclude_nominated": exclude_nominated,
+        "fields_url": reverse("nominations:nomination_form_fields", args=[nomination_round.pk, unit.pk])
+        + ("?tiep=1" if exclude_nominated else ""),
         "check_url": reverse("nominations:nomination_check", args=[nomination_round.pk, unit.pk])
         + (f"?nomination={nomination.pk}" if nomination else "")})
+
+
+FORM_FIELDS = ("subject_kind", "person", "subject_unit", "award", "achievement_summary", "override_reason")
+
+
+@login_required
+def nomination_form_fields(request, pk, unit_pk):
+    """The nomination form's fields drawn again (htmx) when the subject or the person changes: the titles of that kind of
+    subject, the initiatives of that person; the values typed so far are kept, no error is shown yet."""
+    nomination_round, unit, _submission = round_and_unit(request, pk, unit_pk)
+    require_perm(request.user, "nominations.add_nomination", unit)
+    exclude_nominated = request.GET.get("tiep") == "1"
+    initial = {name: request.GET[name] for name in FORM_FIELDS if name in request.GET}
+    initial["initiatives"] = [i for i in request.GET.getlist("initiatives") if i.isdigit()]
+    form = NominationForm(initial=initial, nomination_round=nomination_round, unit=unit, exclude_nominated=exclude_nominated,
+                          search_urls=_search_urls(nomination_round, unit, exclude_nominated=exclude_nominated))
+    return render(request, "nominations/nomination_form.html#fields", {
+        "form": form, "fields_url": request.path + ("?tiep=1" if exclude_nominated else "")})
+
+
+PICKER_LIMIT = 30
+
+
+def _picker(request, items, *, field, label):
+    """The options of a picker for the search typed (``<field>_tim``), accent-insensitive, the chosen one kept."""
+    q = request.GET.get(f"{field}_tim", "").strip()[:100]
+    chosen = request.GET.get(field, "")
+    folded = fold(q)
+    words = folded.split()
+    matches = [obj for obj, text in items if all(w in text for w in words)] if words else [obj for obj, _text in items]
+    options = [(str(obj.pk), label(obj), str(obj.pk) == chosen) for obj in matches[:PICKER_LIMIT]]
+    if chosen and not any(selected for _v, _l, selected in options):
+        options += [(str(obj.pk), label(obj), True) for obj, _text in items if str(obj.pk) == chosen]
+    return render(request, "nominations/_picker_options.html", {"options": options, "q": q, "count": len(matches)})
+
+
+@login_required
+def person_options(request, pk, unit_pk):
+    nomination_round, unit, _submission = round_and_unit(request, pk, unit_pk)
+    require_perm(request.user, "nominations.add_nomination", unit)
+    people = nomination_people(nomination_round, unit, exclude_nominated=request.GET.get("tiep") == "1").only(
+        "pk", "full_name", "name_folded", "position_title", "is_head", "is_leadership")
+    field = NominationForm.base_fields["person"]
+    return _picker(request, [(p, p.name_folded or fold(p.full_name)) for p in people], field="person",
+                   label=field.label_from_instance)
+
+
+@login_required
+def unit_options(request, pk, unit_pk):
+    _nomination_round, unit, _submission = round_and_unit(request, pk, unit_pk)
+    require_perm(request.user, "nominations.add_nomination", unit)
+    units = nomination_units(unit)
+    return _picker(request, [(u, fold(f"{u.name} {u.short_code}")) for u in units], field="subject_unit", label=str)
 
 
 @login_required
