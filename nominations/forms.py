@@ -140,12 +140,17 @@ class NominationForm(NFCFormMixin, forms.Form):
                                           max_length=5000)
     initiatives = InitiativeChoiceField(label=_("Sáng kiến, đề tài"), queryset=Initiative.objects.none(), required=False,
                                                  widget=forms.CheckboxSelectMultiple,
-                                                 help_text=_("Sáng kiến, đề tài của chính cá nhân được đề nghị."))
+                                                 help_text=_("Sáng kiến, đề tài của chính cá nhân được đề nghị (hiện khi đã chọn "
+                                                             "cá nhân)."))
     override_reason = forms.CharField(label=_("Lý do vượt cảnh báo"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                                       max_length=2000, help_text=OVERRIDE_HELP)
 
-    def __init__(self, *args, nomination_round, unit, exclude_nominated=False, search_urls=None, **kwargs):
+    def __init__(self, *args, nomination_round, unit, exclude_nominated=False, search_urls=None, fields_url="", **kwargs):
         super().__init__(*args, **kwargs)
+        if fields_url:  # the titles drawn again when the subject changes (htmx: only this select is swapped)
+            self.fields["award"].widget.attrs.update({
+                "hx-get": fields_url, "hx-trigger": "change from:[name=subject_kind]", "hx-include": "#nomination-form",
+                "hx-select": "#id_award", "hx-target": "this", "hx-swap": "outerHTML"})
         self.fields["person"].queryset = nomination_people(nomination_round, unit, exclude_nominated=exclude_nominated)
         self.fields["subject_unit"].queryset = nomination_units(unit)
         for name, url in (search_urls or {}).items():
@@ -159,8 +164,6 @@ class NominationForm(NFCFormMixin, forms.Form):
         person_id = getattr(person, "pk", person)
         if kind == SubjectKind.PERSON and str(person_id or "").isdigit():
             self.fields["initiatives"].queryset = Initiative.objects.filter(person_id=person_id).select_related("person")
-        if kind == SubjectKind.UNIT or not str(person_id or "").isdigit():
-            self.fields["initiatives"].help_text = _("Chọn cá nhân để thấy sáng kiến, đề tài của người đó.")
 
     def _value(self, name):
         """The field's value: the data of a bound form, else its initial value."""

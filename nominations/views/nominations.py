@@ -90,8 +90,10 @@ def _nomination_form_page(request, *, nomination_round, unit, nomination=None):
                    "achievement_summary": nomination.achievement_summary, "initiatives": list(nomination.initiatives.all())}
     # after “Lưu và thêm tiếp”, the people already in the unit's list of the round are left out
     exclude_nominated = nomination is None and request.GET.get("tiep") == "1"
+    fields_url = reverse("nominations:nomination_form_fields", args=[nomination_round.pk, unit.pk]) + (
+        "?tiep=1" if exclude_nominated else "")
     form = NominationForm(request.POST or None, initial=initial, nomination_round=nomination_round, unit=unit,
-                          exclude_nominated=exclude_nominated,
+                          exclude_nominated=exclude_nominated, fields_url=fields_url,
                           search_urls=_search_urls(nomination_round, unit, exclude_nominated=exclude_nominated))
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,8 +111,7 @@ def _nomination_form_page(request, *, nomination_round, unit, nomination=None):
             apply_service_errors(form, exc)
     return render(request, "nominations/nomination_form.html", {
         "form": form, "round": nomination_round, "unit": unit, "nomination": nomination, "exclude_nominated": exclude_nominated,
-        "fields_url": reverse("nominations:nomination_form_fields", args=[nomination_round.pk, unit.pk])
-        + ("?tiep=1" if exclude_nominated else ""),
+        "fields_url": fields_url,
         "check_url": reverse("nominations:nomination_check", args=[nomination_round.pk, unit.pk])
         + (f"?nomination={nomination.pk}" if nomination else "")})
 
@@ -120,17 +121,18 @@ FORM_FIELDS = ("subject_kind", "person", "subject_unit", "award", "achievement_s
 
 @login_required
 def nomination_form_fields(request, pk, unit_pk):
-    """The nomination form's fields drawn again (htmx) when the subject or the person changes: the titles of that kind of
-    subject, the initiatives of that person; the values typed so far are kept, no error is shown yet."""
+    """The nomination form's fields drawn again (htmx) when the subject or the person changes; the page swaps in only what
+    depends on them (``hx-select``): the titles of that kind of subject, the initiatives of that person. The values typed
+    so far are kept, no error is shown yet."""
     nomination_round, unit, _submission = round_and_unit(request, pk, unit_pk)
     require_perm(request.user, "nominations.add_nomination", unit)
     exclude_nominated = request.GET.get("tiep") == "1"
     initial = {name: request.GET[name] for name in FORM_FIELDS if name in request.GET}
     initial["initiatives"] = [i for i in request.GET.getlist("initiatives") if i.isdigit()]
+    fields_url = request.path + ("?tiep=1" if exclude_nominated else "")
     form = NominationForm(initial=initial, nomination_round=nomination_round, unit=unit, exclude_nominated=exclude_nominated,
-                          search_urls=_search_urls(nomination_round, unit, exclude_nominated=exclude_nominated))
-    return render(request, "nominations/nomination_form.html#fields", {
-        "form": form, "fields_url": request.path + ("?tiep=1" if exclude_nominated else "")})
+                          fields_url=fields_url, search_urls=_search_urls(nomination_round, unit, exclude_nominated=exclude_nominated))
+    return render(request, "nominations/nomination_form.html#fields", {"form": form, "fields_url": fields_url})
 
 
 PICKER_LIMIT = 30

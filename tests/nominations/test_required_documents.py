@@ -110,14 +110,14 @@ def test_the_send_page_shows_the_checklist_and_no_send_button_until_complete(cli
     body = client.get(url).content.decode()
     assert f'<span class="sr-only">Còn thiếu:</span> {MEMO}' in body
     assert "Chưa gửi được: hồ sơ còn thiếu tài liệu bắt buộc (quy định R12)." in body
-    assert "Gửi danh sách</button>" not in body
+    assert "Xác nhận gửi</button>" not in body
     assert 'name="reason"' not in body  # sending asks no reason
     upload(head_a, sub_a, "memo")
     upload(head_a, sub_a, "minutes")
     body = client.get(url).content.decode()
     assert f'<span class="sr-only">Đã có:</span> {MEMO}' in body
     assert "Đủ tài liệu bắt buộc." in body
-    assert "Gửi danh sách</button>" in body
+    assert "Xác nhận gửi</button>" in body
     assert "Chỉ điền khi phần kiểm tra quy định báo “Cảnh báo”" in body  # the one box shown says what it is for
     assert client.post(url, {"override_reason": ""}).status_code == 302
     assert Nomination.objects.get(pk=made[0].pk).state == "submitted"
