@@ -108,6 +108,13 @@ class PickerSelect(forms.Select):
         return groups
 
 
+def person_refresh_attrs(fields_url):
+    """The person select asks for the chosen person's initiatives (the select itself may be swapped by its search box,
+    so the request starts from it, not from a listener set on the old element)."""
+    return {"hx-get": fields_url, "hx-trigger": "change", "hx-include": "#nomination-form", "hx-select": "#id_initiatives",
+            "hx-target": "#id_initiatives", "hx-swap": "outerHTML"}
+
+
 def nomination_people(nomination_round, unit, *, exclude_nominated=False):
     """The people a unit may nominate in a round: its members, and those who worked there on the reference date;
     ``exclude_nominated``: without those already in the unit's list of the round (“Lưu và thêm tiếp”)."""
@@ -147,10 +154,11 @@ class NominationForm(NFCFormMixin, forms.Form):
 
     def __init__(self, *args, nomination_round, unit, exclude_nominated=False, search_urls=None, fields_url="", **kwargs):
         super().__init__(*args, **kwargs)
-        if fields_url:  # the titles drawn again when the subject changes (htmx: only this select is swapped)
+        if fields_url:  # htmx: the titles drawn again when the subject changes, the initiatives when the person does
             self.fields["award"].widget.attrs.update({
                 "hx-get": fields_url, "hx-trigger": "change from:[name=subject_kind]", "hx-include": "#nomination-form",
                 "hx-select": "#id_award", "hx-target": "this", "hx-swap": "outerHTML"})
+            self.fields["person"].widget.attrs.update(person_refresh_attrs(fields_url))
         self.fields["person"].queryset = nomination_people(nomination_round, unit, exclude_nominated=exclude_nominated)
         self.fields["subject_unit"].queryset = nomination_units(unit)
         for name, url in (search_urls or {}).items():

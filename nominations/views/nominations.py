@@ -26,6 +26,7 @@ from ..forms import (
     award_value,
     nomination_people,
     nomination_units,
+    person_refresh_attrs,
 )
 from ..models import AwardRecord, Nomination, UnitSubmission
 from ..workflows import NOMINATION_WORKFLOW, REASON_STATES
@@ -138,7 +139,7 @@ def nomination_form_fields(request, pk, unit_pk):
 PICKER_LIMIT = 30
 
 
-def _picker(request, items, *, field, label):
+def _picker(request, items, *, field, label, attrs=()):
     """The options of a picker for the search typed (``<field>_tim``), accent-insensitive, the chosen one kept."""
     q = request.GET.get(f"{field}_tim", "").strip()[:100]
     chosen = request.GET.get(field, "")
@@ -148,7 +149,8 @@ def _picker(request, items, *, field, label):
     options = [(str(obj.pk), label(obj), str(obj.pk) == chosen) for obj in matches[:PICKER_LIMIT]]
     if chosen and not any(selected for _v, _l, selected in options):
         options += [(str(obj.pk), label(obj), True) for obj, _text in items if str(obj.pk) == chosen]
-    return render(request, "nominations/_picker_options.html", {"options": options, "q": q, "count": len(matches)})
+    return render(request, "nominations/_picker_options.html", {"options": options, "q": q, "count": len(matches), "name": field,
+                                                                "attrs": attrs})
 
 
 @login_required
@@ -158,8 +160,9 @@ def person_options(request, pk, unit_pk):
     people = nomination_people(nomination_round, unit, exclude_nominated=request.GET.get("tiep") == "1").only(
         "pk", "full_name", "name_folded", "position_title", "is_head", "is_leadership")
     field = NominationForm.base_fields["person"]
+    fields_url = reverse("nominations:nomination_form_fields", args=[pk, unit_pk]) + ("?tiep=1" if request.GET.get("tiep") == "1" else "")
     return _picker(request, [(p, p.name_folded or fold(p.full_name)) for p in people], field="person",
-                   label=field.label_from_instance)
+                   label=field.label_from_instance, attrs=sorted(person_refresh_attrs(fields_url).items()))
 
 
 @login_required
