@@ -235,7 +235,7 @@ class ReasonForm(NFCFormMixin, forms.Form):
     def __init__(self, *args, reason_required=False, with_reason=True, with_override=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = reason_required
-        self.fields["reason"].help_text = REASON_HELP if reason_required else _("Không bắt buộc: ghi vào lịch sử xử lý của đề nghị.")
+        self.fields["reason"].help_text = REASON_HELP if reason_required else _("Không bắt buộc: được ghi vào lịch sử xử lý.")
         self.fields["override_reason"].help_text = OVERRIDE_HELP
         if not with_reason:
             del self.fields["reason"]
