@@ -266,12 +266,12 @@ class BulkVetForm(NFCFormMixin, forms.Form):
     override_reason = forms.CharField(label=_("Lý do vượt cảnh báo"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                                       max_length=2000, help_text=OVERRIDE_HELP)
 
-    def __init__(self, *args, action=None, **kwargs):
+    def __init__(self, *args, action=None, with_override=True, **kwargs):
         super().__init__(*args, **kwargs)
         move = NOMINATION_WORKFLOW.find(NominationState.SUBMITTED, action)
         if move is None or not move.reason_required:
             del self.fields["reason"]
-        if action != NominationState.VETTED_PASS:
+        if action != NominationState.VETTED_PASS or not with_override:
             del self.fields["override_reason"]
 
     def clean(self):

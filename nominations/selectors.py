@@ -219,6 +219,13 @@ def preview_violations(nomination):
     return evaluate([nomination], stage=STAGE_ENTRY, preview=True)[0]
 
 
+def warnings_at(nominations, stage):
+    """Whether moving ``nominations`` at ``stage`` meets a warning a reason could go past (a confirmation page shows the
+    “lý do vượt cảnh báo” box only then). The rules engine once, bounded queries."""
+    nominations = list(nominations)
+    return bool(nominations) and any(not v.blocking and not v.advisory for found in evaluate(nominations, stage=stage) for v in found)
+
+
 def vetting_queue(user):
     return nominations_visible_to(user).filter(state__in=NominationState.waiting_for_vetting())
 

@@ -240,7 +240,9 @@ def nomination_transition(request, pk, to_state):
         raise Http404
     if not NOMINATION_WORKFLOW.may(request.user, nomination, move):
         raise PermissionDenied
-    judged = any(check.__name__.startswith("judged_at") for check in move.batch_checks)  # only these go past warnings
+    # the “lý do vượt cảnh báo” box only where the rules judge the move and the nomination meets a warning there
+    stages = [check.__name__.removeprefix("judged_at_") for check in move.batch_checks if check.__name__.startswith("judged_at_")]
+    judged = bool(stages) and selectors.warnings_at([nomination], stages[0])
     form = ReasonForm(request.POST if request.method == "POST" else None, reason_required=move.reason_required, with_reason=move.reason_required,
                       with_override=judged)
     decision_form = DecisionForm(request.POST or None, prefix="qd") if to_state == NominationState.DECIDED else None

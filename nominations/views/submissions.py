@@ -19,6 +19,7 @@ from ..forms import (
     MemoForm,
     ReasonForm,
 )
+from ..rules_engine import STAGE_SUBMIT
 from ..selectors import PERSONS_FIRST
 from .common import round_and_unit
 
@@ -70,17 +71,19 @@ def submission_submit(request, pk, unit_pk):
     require_perm(request.user, "nominations.change_submission", unit)
     if submission is None:
         raise Http404
-    form = ReasonForm(request.POST if request.method == "POST" else None, with_reason=False)  # sending has no reason; the rules judge it (warnings)
+    pending = list(submission.nominations.filter(state__in=NominationState.editable()).select_related(*selectors.NOMINATION_RELATED)
+                   .order_by(PERSONS_FIRST, "id"))
+    # sending has no reason; the “lý do vượt cảnh báo” box only when the list meets a warning
+    form = ReasonForm(request.POST if request.method == "POST" else None, with_reason=False,
+                      with_override=selectors.warnings_at(pending, STAGE_SUBMIT))
     if request.method == "POST" and form.is_valid():
         try:
             sent = services.submission_submit(actor=request.user, submission=submission,
-                                              override_reason=form.cleaned_data["override_reason"])
+                                              override_reason=form.cleaned_data.get("override_reason", ""))
             messages.success(request, _("Đã gửi %(n)s đề nghị tới Văn phòng Sở.") % {"n": len(sent)})
             return redirect("nominations:submission_detail", pk=pk, unit_pk=unit_pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
-    pending = list(submission.nominations.filter(state__in=NominationState.editable()).select_related(*selectors.NOMINATION_RELATED)
-                   .order_by(PERSONS_FIRST, "id"))
     checklist = selectors.submission_checklist(submission, pending)
     missing = sum(1 for row in checklist if not row["present"])
     return render(request, "nominations/submission_send.html", {

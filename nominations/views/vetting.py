@@ -23,6 +23,7 @@ from ..forms import (
     BulkVetForm,
     NominationFilter,
 )
+from ..rules_engine import STAGE_VET
 from ..selectors import PERSONS_FIRST
 
 #: The query parameter a nomination opened from the queue carries: the queue's filter, urlencoded.
@@ -100,7 +101,10 @@ def vetting_bulk(request):
         return redirect(queue_url(query))
     scope_all = request.POST.get("scope") == "all"
     action = request.POST.get("action")
-    form = BulkVetForm(request.POST if "confirm" in request.POST else None, initial={"action": action}, action=action)
+    # the “lý do vượt cảnh báo” box only when a selected nomination meets a warning at vetting
+    with_override = action == NominationState.VETTED_PASS and selectors.warnings_at(nominations, STAGE_VET)
+    form = BulkVetForm(request.POST if "confirm" in request.POST else None, initial={"action": action}, action=action,
+                       with_override=with_override)
     expected = request.POST.get("expected", "")
     if form.is_bound and scope_all and expected != str(len(nominations)):
         form.add_error(None, _("Số đề nghị khớp bộ lọc đã thay đổi (%(before)s → %(now)s): hãy xem lại danh sách rồi xác nhận.")

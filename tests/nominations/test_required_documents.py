@@ -118,7 +118,7 @@ def test_the_send_page_shows_the_checklist_and_no_send_button_until_complete(cli
     assert f'<span class="sr-only">Đã có:</span> {MEMO}' in body
     assert "Đủ tài liệu bắt buộc." in body
     assert "Xác nhận gửi</button>" in body
-    assert "Chỉ điền khi phần kiểm tra quy định báo “Cảnh báo”" in body  # the one box shown says what it is for
+    assert "Lý do vượt cảnh báo" not in body  # no warning in the list: no box
     assert client.post(url, {"override_reason": ""}).status_code == 302
     assert Nomination.objects.get(pk=made[0].pk).state == "submitted"
 

@@ -87,13 +87,16 @@ def test_all_or_nothing_with_the_failing_nomination_named(client, office_user, s
     assert states([good, bad]) == ["submitted", "submitted"]
 
 
-def test_the_confirmation_explains_each_reason_box_it_shows(client, office_user, sub_a):
+def test_the_confirmation_explains_each_reason_box_it_shows_or_shows_none(client, office_user, sub_a, sub_b):
     nomination = sent(sub_a, 1)[0]
     client.force_login(office_user)
     passing = text(client.post(BULK, {"ids": [nomination.pk], "action": "vetted_pass"}))
+    assert "Lý do vượt cảnh báo" not in passing  # no warning to go past: no box
+    assert 'name="reason"' not in passing
+    twice = NominationFactory(submission=sub_b, person=nomination.person, state="submitted")  # R5: proposed by two units
+    passing = text(client.post(BULK, {"ids": [nomination.pk, twice.pk], "action": "vetted_pass"}))
     assert "Lý do vượt cảnh báo" in passing
     assert "Chỉ điền khi phần kiểm tra quy định báo “Cảnh báo”" in passing
-    assert 'name="reason"' not in passing
     returning = text(client.post(BULK, {"ids": [nomination.pk], "action": "returned"}))
     assert 'name="reason"' in returning
     assert "Bắt buộc: đơn vị đọc được lý do này cùng đề nghị." in returning
