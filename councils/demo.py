@@ -29,6 +29,7 @@ from nominations.api import (
     Nomination,
     NominationRound,
     NominationState,
+    attach_demo_documents,
     nomination_create,
     nomination_vet,
     round_create,
@@ -120,6 +121,7 @@ def _nominations_2024(office):
     for index, nomination in enumerate(made):
         submission_update(actor=office, submission=nomination.submission, memo_number=f"{31 + index}/TTr-{nomination.submission.unit.short_code}",
                           memo_date=datetime.date(2024, 11, 20))
+        attach_demo_documents(actor=office, submission=nomination.submission)
         submission_submit(actor=office, submission=nomination.submission)
         nomination_vet(actor=office, nomination=Nomination.objects.get(pk=nomination.pk), passed=True)
     return made

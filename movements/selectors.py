@@ -164,6 +164,20 @@ def registration_entries(registration):
         "-person__is_head", "-person__is_leadership", "person__full_name")
 
 
+#: Titles whose prerequisite a registration shows (entry: issue 13): a sáng kiến of the person (Nghị định 98/2023, Điều 5).
+TITLES_NEEDING_INITIATIVE = ("CSTDCS", "CSTD_TINH")
+
+
+def registration_warnings(registration):
+    """Prerequisites visibly missing on the form, as sentences (a warning, not a refusal): a member registered for a title
+    that needs a sáng kiến with none of theirs in the registration. Two queries."""
+    owners = set(registration.initiatives.values_list("owner_id", flat=True))
+    return [_("%(person)s đăng ký “%(title)s” nhưng phiếu chưa có sáng kiến nào của người này (điều kiện của danh hiệu: "
+              "có sáng kiến được công nhận).") % {"person": e.person.full_name, "title": e.title.name}
+            for e in registration_entries(registration).filter(title__code__in=TITLES_NEEDING_INITIATIVE)
+            if e.person_id not in owners]
+
+
 def registration_initiatives(registration):
     return registration.initiatives.select_related("owner").order_by("id")
 

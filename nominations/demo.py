@@ -11,6 +11,7 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,7 +20,8 @@ from tdkt.roles import Role
 
 from . import services
 from .enums import AwardType, InitiativeKind, InitiativeScope, NominationState
-from .models import AwardRecord, CommendationForm, EmulationTitle, Initiative, NominationRound
+from .models import AwardRecord, CommendationForm, EmulationTitle, Initiative, NominationRound, SubmissionDocument
+from .rules_engine.documents import missing_requirements
 
 HISTORY_YEARS = [2021, 2022, 2023, 2024]
 ANNUAL_2025 = "Khen thưởng tổng kết năm 2025"
@@ -36,6 +38,18 @@ INITIATIVES = [
 ]
 
 
+
+
+DEMO_PDF = b"%PDF-1.4\n% tai lieu mau cua du lieu demo\n%%EOF\n"
+
+
+def attach_demo_documents(*, actor, submission):
+    """The required files (rule R12) of a demo list about to be sent: a placeholder PDF for each one missing."""
+    pending = list(submission.nominations.filter(state__in=NominationState.editable()).select_related("person", "unit", "title", "form"))
+    for kind, nomination in missing_requirements(submission, pending, SubmissionDocument):
+        name = f"{kind}-{nomination.pk if nomination else submission.unit.short_code}.pdf"
+        services.document_add(actor=actor, submission=submission, kind=kind, nomination=nomination,
+                              uploaded_file=SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf"))
 
 
 def _blocked(person_id, year, disciplines):
@@ -160,6 +174,7 @@ def _rounds(rng):
         submission = ttud[0].submission
         services.submission_update(actor=actor_for("TTUD"), submission=submission, memo_number="15/TTr-TTUD",
                                    memo_date=today - datetime.timedelta(days=3))
+        attach_demo_documents(actor=actor_for("TTUD"), submission=submission)
         services.submission_submit(actor=actor_for("TTUD"), submission=submission)
         services.nomination_return(actor=office, nomination=ttud[0], reason="Bổ sung báo cáo thành tích có xác nhận của Thủ trưởng đơn vị.")
         for n in ttud[1:4]:
@@ -168,6 +183,7 @@ def _rounds(rng):
     vp = _unit_list(rng, office, annual, units["VP"], workers=6, leaders=1, excellent=1, collective=False)
     if vp:
         services.submission_update(actor=office, submission=vp[0].submission, memo_number="22/TTr-VP", memo_date=today - datetime.timedelta(days=1))
+        attach_demo_documents(actor=office, submission=vp[0].submission)
         services.submission_submit(actor=office, submission=vp[0].submission)
     # QLKH: still drafting.
     _unit_list(rng, actor_for("QLKH"), annual, units["QLKH"], workers=3, leaders=1)

@@ -90,3 +90,10 @@ class InitiativeScope(models.TextChoices):
 class RuleSeverity(models.TextChoices):
     BLOCKING = "blocking", _("Chặn")
     WARNING = "warning", _("Cảnh báo (được vượt khi ghi lý do)")
+
+
+class RequirementScope(models.TextChoices):
+    """Whom a required document is for (``RequiredDocument``): each nominee, or the unit's submission as a whole."""
+
+    NOMINEE = "nominee", _("Mỗi cá nhân, tập thể được đề nghị")
+    SUBMISSION = "submission", _("Cả hồ sơ của đơn vị")

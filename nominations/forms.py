@@ -12,8 +12,8 @@ from tdkt.forms import DateInput, NFCFormMixin
 from tdkt.text import fold
 from tdkt.uploads import fmt_size, import_max_bytes
 
-from .enums import AwardType, DocumentKind, InitiativeKind, InitiativeScope, NominationState, SubjectKind
-from .models import CommendationForm, EmulationTitle, Initiative, NominationRound
+from .enums import AwardType, DocumentKind, InitiativeKind, InitiativeScope, NominationState, RequirementScope, SubjectKind
+from .models import CommendationForm, EmulationTitle, Initiative, Nomination, NominationRound
 from .workflows import NOMINATION_WORKFLOW
 
 
@@ -50,6 +50,13 @@ def award_value(obj):
     return f"t:{obj.title_id}" if obj.title_id else f"f:{obj.form_id}" if obj.form_id else ""
 
 
+#: The reason boxes of the confirmation pages say why they are there (issue 13): the reason of a refusal or a return
+#: (the unit reads it), and the reason for going past a warning rule (kept with the nomination's record).
+REASON_HELP = _("Bắt buộc: đơn vị đọc được lý do này cùng đề nghị.")
+OVERRIDE_HELP = _("Chỉ điền khi phần kiểm tra quy định báo “Cảnh báo” (quy định được vượt khi có lý do, ví dụ vượt tỷ lệ "
+                  "40 % lãnh đạo): lý do được lưu cùng đề nghị và hiện cho Hội đồng. Không có cảnh báo thì để trống.")
+
+
 class RoundForm(NFCFormMixin, forms.Form):
     name = forms.CharField(label=_("Tên đợt"), max_length=300, help_text=_("Ví dụ: Khen thưởng tổng kết năm 2025"))
     kind = forms.ChoiceField(label=_("Loại đợt"), choices=AwardType.choices)
@@ -73,29 +80,104 @@ class InitiativeChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.person.full_name}: {obj.title} ({obj.year}, {obj.get_scope_display().lower()})"
 
 
+class PickerSelect(forms.Select):
+    """A select with a search box above it (htmx): typing asks ``search_url`` for the matching options (accent-insensitive:
+    “nguyen van” finds “Nguyễn Văn …”, “d” finds “Đ…”), which replace the select's. Only the first ``limit`` options (and
+    the one chosen) are rendered at first, not a hundred."""
+
+    template_name = "nominations/widgets/picker.html"
+    limit = 30
+
+    def __init__(self, attrs=None, *, search_url="", placeholder=""):
+        super().__init__(attrs)
+        self.search_url, self.placeholder = search_url, placeholder
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(search_url=self.search_url, placeholder=self.placeholder,
+                                 total=getattr(self.choices, "queryset", None) is not None and self.choices.queryset.count())
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        groups, shown = [], 0
+        for group in super().optgroups(name, value, attrs):
+            options = [o for o in group[1] if o["value"] in ("", None) or o["selected"] or shown < self.limit]
+            shown += sum(1 for o in options if o["value"] not in ("", None))
+            if options:
+                groups.append((group[0], options, group[2]))
+        return groups
+
+
+def person_refresh_attrs(fields_url):
+    """The person select asks for the chosen person's initiatives (the select itself may be swapped by its search box,
+    so the request starts from it, not from a listener set on the old element)."""
+    return {"hx-get": fields_url, "hx-trigger": "change", "hx-include": "#nomination-form", "hx-select": "#id_initiatives",
+            "hx-target": "#id_initiatives", "hx-swap": "outerHTML"}
+
+
+def nomination_people(nomination_round, unit, *, exclude_nominated=False):
+    """The people a unit may nominate in a round: its members, and those who worked there on the reference date;
+    ``exclude_nominated``: without those already in the unit's list of the round (“Lưu và thêm tiếp”)."""
+    ref = nomination_round.reference_date
+    in_unit = Q(unit=unit, active=True) | Q(positions__unit=unit, positions__start_date__lte=ref, positions__end_date__gte=ref)
+    people = Person.objects.filter(in_unit).distinct()
+    if exclude_nominated:
+        people = people.exclude(pk__in=Nomination.objects.filter(round=nomination_round, submission__unit=unit, person__isnull=False)
+                                .values("person_id"))
+    return people.order_by("-is_head", "-is_leadership", "full_name")
+
+
+def nomination_units(unit):
+    return Unit.objects.filter(Q(pk=unit.pk) | Q(parent=unit), active=True).order_by("sort_order", "name")
+
+
 class NominationForm(NFCFormMixin, forms.Form):
+    """A nomination. The titles offered follow the subject (a person's titles, a collective's), and the initiatives are
+    the chosen person's own, so what the live check judges is what the save accepts; the form is drawn again (htmx,
+    ``nomination_form_fields``) when the subject or the person changes."""
+
     subject_kind = forms.ChoiceField(label=_("Đối tượng"), choices=[(SubjectKind.PERSON, _("Cá nhân")), (SubjectKind.UNIT, _("Tập thể"))],
                                      widget=forms.RadioSelect, initial=SubjectKind.PERSON)
-    person = PersonChoiceField(label=_("Cá nhân"), queryset=Person.objects.none(), required=False, empty_label="———")
-    subject_unit = forms.ModelChoiceField(label=_("Tập thể"), queryset=Unit.objects.none(), required=False, empty_label="———")
+    person = PersonChoiceField(label=_("Cá nhân"), queryset=Person.objects.none(), required=False, empty_label="———",
+                               widget=PickerSelect(placeholder=_("Tìm theo tên, không cần dấu (ví dụ: nguyen van)")))
+    subject_unit = forms.ModelChoiceField(label=_("Tập thể"), queryset=Unit.objects.none(), required=False, empty_label="———",
+                                          widget=PickerSelect(placeholder=_("Tìm theo tên tập thể")))
     award = forms.ChoiceField(label=_("Danh hiệu / Hình thức"), choices=())
     achievement_summary = forms.CharField(label=_("Tóm tắt thành tích"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
                                           max_length=5000)
     initiatives = InitiativeChoiceField(label=_("Sáng kiến, đề tài"), queryset=Initiative.objects.none(), required=False,
                                                  widget=forms.CheckboxSelectMultiple,
-                                                 help_text=_("Sáng kiến, đề tài của chính cá nhân được đề nghị."))
+                                                 help_text=_("Sáng kiến, đề tài của chính cá nhân được đề nghị (hiện khi đã chọn "
+                                                             "cá nhân)."))
     override_reason = forms.CharField(label=_("Lý do vượt cảnh báo"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                      max_length=2000, help_text=_("Chỉ cần khi có cảnh báo; lý do được lưu lại."))
+                                      max_length=2000, help_text=OVERRIDE_HELP)
 
-    def __init__(self, *args, nomination_round, unit, **kwargs):
+    def __init__(self, *args, nomination_round, unit, exclude_nominated=False, search_urls=None, fields_url="", **kwargs):
         super().__init__(*args, **kwargs)
-        ref = nomination_round.reference_date
-        in_unit = Q(unit=unit, active=True) | Q(positions__unit=unit, positions__start_date__lte=ref,
-                                                 positions__end_date__gte=ref)
-        self.fields["person"].queryset = Person.objects.filter(in_unit).distinct().order_by("-is_head", "-is_leadership", "full_name")
-        self.fields["subject_unit"].queryset = Unit.objects.filter(Q(pk=unit.pk) | Q(parent=unit), active=True)
-        self.fields["award"].choices = award_choices()
-        self.fields["initiatives"].queryset = Initiative.objects.filter(person__in=self.fields["person"].queryset).select_related("person")
+        if fields_url:  # htmx: the titles drawn again when the subject changes, the initiatives when the person does
+            self.fields["award"].widget.attrs.update({
+                "hx-get": fields_url, "hx-trigger": "change from:[name=subject_kind]", "hx-include": "#nomination-form",
+                "hx-select": "#id_award", "hx-target": "this", "hx-swap": "outerHTML"})
+            self.fields["person"].widget.attrs.update(person_refresh_attrs(fields_url))
+        self.fields["person"].queryset = nomination_people(nomination_round, unit, exclude_nominated=exclude_nominated)
+        self.fields["subject_unit"].queryset = nomination_units(unit)
+        for name, url in (search_urls or {}).items():
+            self.fields[name].widget.search_url = url
+        kind = self._value("subject_kind") or SubjectKind.PERSON
+        if kind not in (SubjectKind.PERSON, SubjectKind.UNIT):
+            kind = SubjectKind.PERSON
+        self.subject_kind = kind
+        self.fields["award"].choices = award_choices(kind)
+        person = self._value("person")
+        person_id = getattr(person, "pk", person)
+        if kind == SubjectKind.PERSON and str(person_id or "").isdigit():
+            self.fields["initiatives"].queryset = Initiative.objects.filter(person_id=person_id).select_related("person")
+
+    def _value(self, name):
+        """The field's value: the data of a bound form, else its initial value."""
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name))
+        return self.initial.get(name, self.fields[name].initial)
 
     def clean(self):
         cleaned = super().clean()
@@ -142,13 +224,23 @@ class DocumentForm(forms.Form):
 
 
 class ReasonForm(NFCFormMixin, forms.Form):
+    """The reason boxes of a confirmation page: ``with_reason`` — the reason of the move (required when
+    ``reason_required``); ``with_override`` — the reason for going past warnings, only where the rules judge the move.
+    A box not asked for is not shown (issue 13: a page explains each box it shows, or shows none)."""
+
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
     override_reason = forms.CharField(label=_("Lý do vượt cảnh báo"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                      max_length=2000, help_text=_("Chỉ cần khi có cảnh báo; lý do được lưu lại."))
+                                      max_length=2000)
 
-    def __init__(self, *args, reason_required=False, **kwargs):
+    def __init__(self, *args, reason_required=False, with_reason=True, with_override=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = reason_required
+        self.fields["reason"].help_text = REASON_HELP if reason_required else _("Không bắt buộc: được ghi vào lịch sử xử lý.")
+        self.fields["override_reason"].help_text = OVERRIDE_HELP
+        if not with_reason:
+            del self.fields["reason"]
+        if not with_override:
+            del self.fields["override_reason"]
 
 
 BULK_ACTIONS = [
@@ -159,17 +251,52 @@ BULK_ACTIONS = [
 
 
 class BulkVetForm(NFCFormMixin, forms.Form):
-    action = forms.ChoiceField(label=_("Thao tác"), choices=BULK_ACTIONS)
+    """The confirmation of a bulk vetting. ``action`` (the move chosen on the queue) decides the boxes shown: a reason
+    for a refusal or a return, the reason for going past warnings for a pass (the only move the rules judge)."""
+
+    action = forms.ChoiceField(label=_("Thao tác"), choices=BULK_ACTIONS, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False,
-                             help_text=_("Bắt buộc khi không đạt hoặc trả lại."))
+                             help_text=REASON_HELP)
     override_reason = forms.CharField(label=_("Lý do vượt cảnh báo"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                      max_length=2000)
+                                      max_length=2000, help_text=OVERRIDE_HELP)
+
+    def __init__(self, *args, action=None, with_override=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        move = NOMINATION_WORKFLOW.find(NominationState.SUBMITTED, action)
+        if move is None or not move.reason_required:
+            del self.fields["reason"]
+        if action != NominationState.VETTED_PASS or not with_override:
+            del self.fields["override_reason"]
 
     def clean(self):
         cleaned = super().clean()
         move = NOMINATION_WORKFLOW.find(NominationState.SUBMITTED, cleaned.get("action"))
         if move is not None and move.reason_required and not cleaned.get("reason"):
-            self.add_error("reason", move.reason_message)
+            self.add_error("reason" if "reason" in self.fields else None, move.reason_message)
+        return cleaned
+
+
+class RequiredDocumentForm(NFCFormMixin, forms.Form):
+    """An entry of the office's list of required documents (rule R12)."""
+
+    award = forms.ChoiceField(label=_("Danh hiệu / Hình thức"), choices=(), required=False,
+                              help_text=_("Để trống: áp dụng cho mọi đề nghị."))
+    kind = forms.ChoiceField(label=_("Loại tài liệu"), choices=DocumentKind.choices)
+    scope = forms.ChoiceField(label=_("Nộp cho"), choices=RequirementScope.choices, initial=RequirementScope.NOMINEE,
+                              help_text=_("Mỗi người, tập thể: tệp gắn với từng đề nghị (báo cáo thành tích…); cả hồ sơ: một tệp "
+                                          "cho cả danh sách của đơn vị (tờ trình, biên bản bình xét)."))
+    label = forms.CharField(label=_("Tên hiển thị"), max_length=200,
+                            help_text=_("Tên đơn vị thấy trong danh mục kiểm tra khi gửi hồ sơ."))
+    active = forms.BooleanField(label=_("Đang áp dụng"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = award_choices()
+        self.fields["award"].choices = [("", _("Mọi đề nghị"))] + choices[1:]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.update(split_award(cleaned.pop("award", "")))
         return cleaned
 
 

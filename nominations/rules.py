@@ -51,3 +51,4 @@ rules.add_perm("nominations.delete_document", is_office | (is_unit_user & in_own
 rules.add_perm("nominations.view_award", is_office | is_council | (is_unit_user & in_own_unit))
 rules.add_perm("nominations.manage_award", is_office)
 rules.add_perm("nominations.view_rule", is_office | is_council | is_unit_user)
+rules.add_perm("nominations.manage_required_document", is_office)

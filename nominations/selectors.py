@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from movements.api import Person, PositionAssignment, Unit
 from tdkt.roles import is_active_account, is_unit_head, reads_every_unit, scope_to_unit, sees_unsent_work
 
-from .enums import NominationState, RoundStatus, SubjectKind
+from .enums import NominationState, RequirementScope, RoundStatus, SubjectKind
 from .models import (
     LIST_ORDER,
     AwardRecord,
@@ -19,13 +19,15 @@ from .models import (
     Initiative,
     Nomination,
     NominationRound,
+    RequiredDocument,
     Rule,
     SubmissionDocument,
     UnitSubmission,
     sent_documents,
     sent_nominations,
 )
-from .rules_engine import STAGE_AUDIT, STAGE_ENTRY, check_nominations, evaluate, fmt_pct
+from .rules_engine import STAGE_AUDIT, STAGE_ENTRY, check_nominations, evaluate, fmt_pct, load_rules
+from .rules_engine.documents import present_files, required_documents
 
 NOMINATION_RELATED = ("round", "submission__unit", "person", "person__unit", "unit", "title", "form")
 
@@ -217,6 +219,13 @@ def preview_violations(nomination):
     return evaluate([nomination], stage=STAGE_ENTRY, preview=True)[0]
 
 
+def warnings_at(nominations, stage):
+    """Whether moving ``nominations`` at ``stage`` meets a warning a reason could go past (a confirmation page shows the
+    “lý do vượt cảnh báo” box only then). The rules engine once, bounded queries."""
+    nominations = list(nominations)
+    return bool(nominations) and any(not v.blocking and not v.advisory for found in evaluate(nominations, stage=stage) for v in found)
+
+
 def vetting_queue(user):
     return nominations_visible_to(user).filter(state__in=NominationState.waiting_for_vetting())
 
@@ -241,3 +250,30 @@ def bonus_amount(award, *, subject_kind, on):
         return None
     raw = coefficient.coefficient * salary.amount
     return int(math.ceil(raw / 10000) * 10000), coefficient.coefficient, salary.amount
+
+
+# ---------------------------------------------------------------- required documents (rule R12)
+
+def required_documents_list():
+    return RequiredDocument.objects.select_related("title", "form").order_by("scope", "kind", "title__sort_order", "form__sort_order", "id")
+
+
+def submission_checklist(submission, nominations):
+    """The required documents of the list a unit is about to send (``nominations``), present or missing: dicts with
+    ``label``, ``whose`` (the nominee, or ``None`` for the unit's submission) and ``present``. Two queries."""
+    requirements = required_documents()
+    if not requirements or not nominations:
+        return []
+    by_nomination, by_submission = present_files([submission.pk], SubmissionDocument) if submission else ({}, {})
+    shared = by_submission.get(submission.pk, set()) if submission else set()
+    rows = [{"label": r.label, "whose": None, "present": r.kind in shared} for r in requirements
+            if r.scope == RequirementScope.SUBMISSION and any(r.applies_to(n.title_id, n.form_id) for n in nominations)]
+    for n in nominations:
+        rows += [{"label": r.label, "whose": n.subject, "present": r.kind in by_nomination.get(n.pk, ())} for r in requirements
+                 if r.scope == RequirementScope.NOMINEE and r.applies_to(n.title_id, n.form_id)]
+    return rows
+
+
+def documents_rule_in_force(nomination_round):
+    """Whether R12 refuses to send a list of ``nomination_round`` with a file missing."""
+    return any(r.code == "R12" and r.applies_on(nomination_round.reference_date) for r in load_rules())

@@ -25,7 +25,7 @@ from tdkt.uploads import validate_upload
 
 from .award_history import AWARD_FIELDS, award_record_create, award_record_delete, award_record_update, initiative_create
 from .enums import AwardType, DocumentKind, NominationState, RoundStatus
-from .models import Nomination, NominationRound, SubmissionDocument, UnitSubmission
+from .models import Nomination, NominationRound, RequiredDocument, SubmissionDocument, UnitSubmission
 from .rules_engine import RuleContext
 from .workflows import NOMINATION_WORKFLOW, ROUND_WORKFLOW, lock_for_rules, record_overrides, record_overrides_many, stored_actor
 
@@ -36,7 +36,8 @@ __all__ = [
     "document_add", "document_delete", "initiative_create", "lock_for_rules", "nomination_admin_save", "nomination_create",
     "nomination_create_from_acclamation", "nomination_delete", "nominations_council_transition", "nominations_decide",
     "nominations_undecide", "nomination_return", "nomination_set_initiatives", "nomination_submit", "nomination_transition",
-    "nomination_update", "nomination_vet", "nominations_bulk_transition", "nominations_import", "round_create", "round_set_status", "round_update",
+    "nomination_update", "nomination_vet", "nominations_bulk_transition", "nominations_import", "required_document_delete",
+    "required_document_save", "round_create", "round_set_status", "round_update",
     "submission_get_or_create", "submission_submit", "submission_update",
 ]
 
@@ -423,6 +424,39 @@ def submission_submit(*, actor, submission, override_reason=""):
     audit_record(actor=actor, action=AuditAction.TRANSITION, obj=submission, to_state="submitted",
                  reason=_("Gửi %(n)s đề nghị") % {"n": len(sent)})
     return sent
+
+
+# ---------------------------------------------------------------- required documents (the office's list, rule R12)
+
+REQUIRED_DOCUMENT_FIELDS = ["title", "form", "kind", "scope", "label", "active"]
+
+
+@transaction.atomic
+def required_document_save(*, actor, required_document=None, **values):
+    """Add (``required_document=None``) or change an entry of the list of required documents; audited."""
+    require_office(actor)
+    created = required_document is None
+    if created:
+        required_document = RequiredDocument()
+        before = None
+    else:
+        required_document = RequiredDocument.objects.select_for_update().get(pk=required_document.pk)
+        before = snapshot(required_document, REQUIRED_DOCUMENT_FIELDS)
+    for name in REQUIRED_DOCUMENT_FIELDS:
+        if name in values:
+            setattr(required_document, name, nfc(values[name]) if name == "label" else values[name])
+    required_document.full_clean()
+    required_document.save()
+    audit_changes(actor=actor, obj=required_document, fields=REQUIRED_DOCUMENT_FIELDS, before=before)
+    return required_document
+
+
+@transaction.atomic
+def required_document_delete(*, actor, required_document):
+    require_office(actor)
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=required_document,
+                 changes=diff(snapshot(required_document, REQUIRED_DOCUMENT_FIELDS), dict.fromkeys(REQUIRED_DOCUMENT_FIELDS)))
+    required_document.delete()
 
 
 # ---------------------------------------------------------------- award history and initiatives (writes in award_history.py)

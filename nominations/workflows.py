@@ -24,7 +24,7 @@ from tdkt.workflow import Move, Workflow
 
 from .award_history import award_record_create, award_record_withdraw
 from .enums import NominationState, RoundStatus
-from .facts import flag_clear
+from .facts import flag_clear, flag_clear_many
 from .models import Nomination, NominationRound, RuleOverride, UnitSubmission
 from .rules_engine import STAGE_LATER, STAGE_RESUBMIT, STAGE_SUBMIT, STAGE_VET, RuleContext, enforce_all
 
@@ -145,15 +145,39 @@ def clear_flag_judged(step):
                reason=_("Kiểm tra lại khi “%(move)s”: đạt các quy định.") % {"move": step.move.label})
 
 
+def _clear_flags_judged_many(steps):
+    flag_clear_many(nominations=[step.obj for step in steps], actor=steps[0].actor,
+                    reason=_("Kiểm tra lại khi “%(move)s”: đạt các quy định.") % {"move": steps[0].move.label})
+
+
+clear_flag_judged.many = _clear_flags_judged_many
+
+
 def clear_flag_refused(step):
     """A refused nomination no longer counts: its flag goes (``facts.py``)."""
     flag_clear(nomination=step.obj, actor=step.actor, reason=_("Đề nghị không được xét tiếp (%(state)s).") % {
         "state": NominationState(step.to_state).label})
 
 
+def _clear_flags_refused_many(steps):
+    flag_clear_many(nominations=[step.obj for step in steps], actor=steps[0].actor, reason=_(
+        "Đề nghị không được xét tiếp (%(state)s).") % {"state": NominationState(steps[0].to_state).label})
+
+
+clear_flag_refused.many = _clear_flags_refused_many
+
+
 def record_warnings(step):
     if step.data.get("warnings"):
         record_overrides(step.obj, step.data["warnings"], override_reason_of(step), step.actor)
+
+
+def _record_warnings_many(steps):
+    record_overrides_many([(step.obj, step.data.get("warnings") or []) for step in steps], override_reason_of(steps[0]),
+                          steps[0].actor)
+
+
+record_warnings.many = _record_warnings_many
 
 
 def keep_reason(step):
@@ -209,6 +233,7 @@ NOMINATION_WORKFLOW = Workflow(
     invalid_message=gettext_lazy("%(obj)s: không chuyển được từ “%(from)s” sang “%(to)s”."),
     lock=lock_nominations,
     save_fields=("last_reason", "updated_at"),
+    validate_many=Nomination.full_clean_many,  # a list moves in a constant number of queries (bulk vetting)
     moves=[
         _unit_move((S.DRAFT,), S.SUBMITTED, gettext_lazy("Gửi"), STAGE_SUBMIT),
         _unit_move((S.RETURNED,), S.RESUBMITTED, gettext_lazy("Gửi lại"), STAGE_RESUBMIT),

@@ -49,10 +49,10 @@ def audit_record(*, actor, action, obj, changes=None, from_state="", to_state=""
     )
 
 
-def audit_records(*, actor, action, objs, changes=None, reasons=None):
+def audit_records(*, actor, action, objs, changes=None, reasons=None, from_states=None, to_states=None):
     """One audit event per object of ``objs`` (one model), inserted together (a list written at once, e.g. an
-    Excel import): the rows :func:`audit_record` would write one by one. ``changes`` and ``reasons``: one per
-    object (or ``None``)."""
+    Excel import or a bulk move of a workflow): the rows :func:`audit_record` would write one by one. ``changes``,
+    ``reasons``, ``from_states`` and ``to_states``: one per object (or ``None``)."""
     objs = list(objs)
     if not objs:
         return []
@@ -60,10 +60,13 @@ def audit_records(*, actor, action, objs, changes=None, reasons=None):
     actor = actor if (actor is not None and actor.is_authenticated) else None
     changes = changes if changes is not None else [None] * len(objs)
     reasons = reasons if reasons is not None else [""] * len(objs)
+    from_states = from_states if from_states is not None else [""] * len(objs)
+    to_states = to_states if to_states is not None else [""] * len(objs)
     return AuditEvent.objects.bulk_create(batch_size=BULK_BATCH, objs=[
         AuditEvent(actor=actor, action=action, content_type=content_type, object_id=str(obj.pk), object_repr=str(obj)[:255],
-                   changes={k: [_plain(v[0]), _plain(v[1])] for k, v in (change or {}).items()}, reason=reason or "")
-        for obj, change, reason in zip(objs, changes, reasons, strict=True)])
+                   changes={k: [_plain(v[0]), _plain(v[1])] for k, v in (change or {}).items()}, reason=reason or "",
+                   from_state=from_state or "", to_state=to_state or "")
+        for obj, change, reason, from_state, to_state in zip(objs, changes, reasons, from_states, to_states, strict=True)])
 
 
 def audit_created(*, actor, objs, fields):

@@ -16,10 +16,14 @@ class NFCFormMixin:
 
 
 class DateInput(forms.DateInput):
-    """A text date field in dd/mm/yyyy (browsers' native pickers ignore the locale)."""
+    """A native date input (``type=date``: the browser's picker, shown in the user's locale, dd/mm/yyyy in Vietnamese).
+    The value travels as ISO yyyy-mm-dd, which ``DATE_INPUT_FORMATS`` accepts besides dd/mm/yyyy typed by hand or sent
+    by older pages (entry: issue 13)."""
+
+    input_type = "date"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(attrs or {})}, format="%d/%m/%Y")
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ReasonForm(NFCFormMixin, forms.Form):

@@ -48,7 +48,8 @@ from tdkt.converters import IdConverter, YearConverter
 from tdkt.workflow import Workflow
 from tests.factories.matrix import A_ID, B_ID, B_MARKER, YEAR, build_world
 
-pytestmark = pytest.mark.integration
+# required_documents: the world's entries of the list of required documents stay (tests/conftest.py)
+pytestmark = [pytest.mark.integration, pytest.mark.required_documents]
 
 #: The apps whose URLs the matrix covers (a view's module must start with one of these).
 PROJECT_APPS = ("tdkt", "movements", "nominations", "councils")

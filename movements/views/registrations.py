@@ -34,6 +34,7 @@ from ..selectors import (
     registration_members,
     registration_overview,
     registration_units,
+    registration_warnings,
     registration_windows,
     registrations_visible_to,
     unit_titles,
@@ -161,6 +162,7 @@ def registration_detail(request, pk):
     return render(request, "movements/registration_detail.html", {
         "registration": registration, "window": registration.window,
         "entries": registration_entries(registration), "initiatives": registration_initiatives(registration),
+        "warnings": registration_warnings(registration),
         "can_edit": can_change and registration.is_editable, "can_submit": can_submit, "actions": actions,
         "late": late, "blocked_late": blocked_late, "today": today})
 
@@ -174,18 +176,28 @@ def registration_edit(request, pk):
                        % {"state": registration.get_state_display()})
         return redirect("movements:registration_detail", pk=registration.pk)
     current = {e.person_id: e.title_id for e in registration.entries.all()}
-    form = RegistrationForm(request.POST or None, members=registration_members(registration), unit_titles=unit_titles(),
+    data = request.POST or None
+    applying = data is not None and "apply_all" in data  # “áp dụng cho tất cả” without JavaScript: drawn again, not saved
+    members = list(registration_members(registration))
+    if applying:
+        data = data.copy()
+        for person in members:
+            data[f"person_{person.pk}"] = data.get("all_titles", "")
+    form = RegistrationForm(data, members=members, unit_titles=unit_titles(),
                             person_titles=person_titles(), current=current,
                             initial={"unit_title": registration.unit_title_id, "note": registration.note})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not applying and form.is_valid():
         try:
             services.registration_save(actor=request.user, registration=registration, unit_title=form.cleaned_data["unit_title"],
                                        titles=form.titles(), note=form.cleaned_data["note"])
             messages.success(request, _("Đã lưu phiếu đăng ký (chưa gửi). Kiểm tra lại rồi bấm “Gửi phiếu đăng ký”."))
+            for warning in registration_warnings(registration):
+                messages.warning(request, warning)
             return redirect("movements:registration_detail", pk=registration.pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
-    return render(request, "movements/registration_form.html", {"form": form, "registration": registration})
+    return render(request, "movements/registration_form.html", {"form": form, "registration": registration, "applying": applying,
+                                                                "title_choices": form.member_choices()})
 
 
 @login_required

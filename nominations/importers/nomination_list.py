@@ -17,7 +17,7 @@ from tdkt.validation import ManyValidationError
 
 from .. import services
 from ..enums import NominationState, SubjectKind
-from ..models import EmulationTitle, Nomination, UnitSubmission
+from ..models import CommendationForm, EmulationTitle, Nomination, UnitSubmission
 from ..rules_engine import STAGE_ENTRY, evaluate
 from .reading import SAMPLE_MARK, Column, People, Preview, Row, XlsxImporter, _casefold, _cell_text
 
@@ -36,8 +36,12 @@ class NominationImporter(XlsxImporter):
         _("Cột “Cá nhân / Tập thể”: ghi “Cá nhân” (mặc định khi để trống) hoặc “Tập thể”."),
         _("Cột “Họ và tên / Tên tập thể”: họ tên đúng như trong hồ sơ cá nhân của đơn vị; tập thể là chính đơn vị hoặc đơn vị cấp dưới."),
         _("Cột “Ngày sinh”: dd/mm/yyyy hoặc chỉ năm sinh; cần khi đơn vị có hai người trùng họ tên."),
-        _("Cột “Danh hiệu / Hình thức”: mã hoặc tên, ví dụ LĐTT, CSTĐCS, CSTĐ_TINH, TTLĐTT, TTLĐXS, Giấy khen, Bằng khen."),
+        _("Cột “Danh hiệu / Hình thức”: mã hoặc tên, ví dụ LĐTT, CSTĐCS, CSTĐ_TINH, TTLĐTT, TTLĐXS, Giấy khen, Bằng khen; "
+          "trong tệp mẫu, chọn trong danh sách thả xuống."),
+        _("Tệp mẫu đã ghi sẵn cán bộ của đơn vị: chọn danh hiệu cho người được đề nghị; dòng không có STT, danh hiệu và tóm tắt "
+          "thành tích được bỏ qua khi nhập."),
     ]
+    unproposed_keys = ("stt", "award", "summary")
 
     def __init__(self, *, nomination_round, unit):
         self.round = nomination_round
@@ -49,12 +53,26 @@ class NominationImporter(XlsxImporter):
                 person.date_of_birth.strftime("%d/%m/%Y") if person and person.date_of_birth else "05/01/1985",
                 "Lao động tiên tiến", "Hoàn thành tốt nhiệm vụ được giao; tích cực tham gia phong trào thi đua."]
 
-    def _people(self):
-        """People of the unit: current members and those who worked there on the reference date (one query)."""
+    def member_rows(self):
+        """The unit's people (as :meth:`_people` matches them), one template row each: kind, name and birth date filled in."""
+        return [["", "Cá nhân", p.full_name, p.date_of_birth.strftime("%d/%m/%Y") if p.date_of_birth else "", "", ""]
+                for p in self._people_queryset().order_by("full_name", "date_of_birth", "pk")[:self.max_rows]]
+
+    def template_choices(self):
+        """The drop-down lists of the template: the kinds, and the names of the active titles and forms."""
+        awards = [a.name for model in (EmulationTitle, CommendationForm)
+                  for a in model.objects.filter(active=True).order_by("sort_order", "name")]
+        return {"kind": ["Cá nhân", "Tập thể"], "award": awards}
+
+    def _people_queryset(self):
+        """People of the unit: current members and those who worked there on the reference date."""
         ref = self.round.reference_date
         at_reference = PositionAssignment.objects.filter(unit=self.unit, start_date__lte=ref).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=ref)).values("person_id")
-        return People(Person.objects.filter(Q(pk__in=at_reference) | Q(unit=self.unit, active=True)).distinct())
+        return Person.objects.filter(Q(pk__in=at_reference) | Q(unit=self.unit, active=True)).distinct()
+
+    def _people(self):
+        return People(self._people_queryset())  # one query
 
     def _collectives(self):
         collectives = {_casefold(u.name): u for u in Unit.objects.filter(Q(pk=self.unit.pk) | Q(parent=self.unit))}

@@ -23,6 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from tdkt.text import fold, nfc
 from tdkt.uploads import fmt_size, upload_name, validate_xlsx
@@ -31,6 +32,8 @@ from ..enums import SubjectKind
 from ..models import CommendationForm, EmulationTitle
 
 SAMPLE_MARK = "Ví dụ"
+#: The hidden sheet of a template holding the lists of its drop-down cells.
+CHOICES_SHEET = "Danh mục"
 MAX_ROWS = 5000  # data rows of one list (issue 9); the sample row and empty rows do not count
 MAX_MEMBERS = 300  # a workbook of a few sheets holds a few dozen parts
 DTD_MARKERS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
@@ -287,6 +290,8 @@ class XlsxImporter:
                 continue
             if fold(_cell_text(values.get(self.columns[0].key))) == fold(SAMPLE_MARK):
                 continue
+            if self.unproposed_keys and not formula_errors and all(_cell_text(values.get(k)) == "" for k in self.unproposed_keys):
+                continue  # a pre-filled member left without a title: not proposed
             if len(data) == self.max_rows:
                 return [_("Tệp có quá %(n)s dòng dữ liệu (dòng %(row)s là dòng thứ %(m)s): hãy chia nhỏ danh sách.")
                         % {"n": _thousands(self.max_rows), "row": number, "m": _thousands(self.max_rows + 1)}], []
@@ -365,8 +370,14 @@ class XlsxImporter:
         return None
 
     # ---------------------------------------------------------------- template
-    def template(self, sample):
-        """An .xlsx with the header row, one sample row (ignored on import) and a sheet of instructions."""
+    #: Column keys that, all empty, mark a row listed but not filled in (a member pre-filled in the template and not
+    #: proposed): such a row is skipped on import. Empty: every non-empty row counts.
+    unproposed_keys = ()
+
+    def template(self, sample, rows=(), choices=None):
+        """An .xlsx with the header row (frozen), one sample row (ignored on import), ``rows`` pre-filled (e.g. the
+        unit's members), a drop-down list of the valid values of each column named in ``choices`` (``{key: [values]}``,
+        Excel data validation from a hidden sheet “Danh mục”) and a sheet of instructions."""
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = self.sheet_name
@@ -381,7 +392,26 @@ class XlsxImporter:
             cell = sheet.cell(row=2, column=index, value=value)
             cell.data_type = "s" if isinstance(value, str) else cell.data_type
             cell.font = Font(italic=True, color="666666")
+        for number, values in enumerate(rows, start=3):
+            for index, value in enumerate(values, start=1):
+                if value not in (None, ""):
+                    sheet.cell(row=number, column=index, value=value).data_type = "s"
         sheet.freeze_panes = "A2"
+        if choices:
+            lists = workbook.create_sheet(CHOICES_SHEET)
+            last = max(len(rows) + 2, 2) + 500  # room for rows added below the pre-filled ones
+            keys = [c.key for c in self.columns]
+            for list_index, (key, values) in enumerate(choices.items(), start=1):
+                letter = get_column_letter(list_index)
+                for number, value in enumerate(values, start=1):
+                    lists.cell(row=number, column=list_index, value=value)
+                column_letter = get_column_letter(keys.index(key) + 1)
+                validation = DataValidation(type="list", formula1=f"'{CHOICES_SHEET}'!${letter}$1:${letter}${max(len(values), 1)}",
+                                            allow_blank=True, showErrorMessage=True, errorTitle=_("Giá trị không hợp lệ"),
+                                            error=_("Hãy chọn trong danh sách."))
+                validation.add(f"{column_letter}3:{column_letter}{last}")
+                sheet.add_data_validation(validation)
+            lists.sheet_state = "hidden"
         notes = workbook.create_sheet("Hướng dẫn")
         notes.column_dimensions["A"].width = 110
         for line in [self.title, "", *self.instructions, "",

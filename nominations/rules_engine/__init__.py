@@ -15,14 +15,14 @@ import) is always an argument, and the warnings that did not stop the write are 
 The package: ``registry`` (stages, :class:`Violation`, :class:`RuleContext`, ``register``), ``rule``
 (the rows), ``batch`` (the data loaded once per check), and one module per family of validators:
 ``quota`` (R1, R2, R8), ``prerequisites`` (R4, R7), ``duplicates`` (R5), ``discipline`` (R6),
-``deadline`` (R9), ``campaigns`` (R10, R11). To add a rule: a row (data migration) and a function
+``deadline`` (R9), ``campaigns`` (R10, R11), ``documents`` (R12, the required documents). To add a rule: a row (data migration) and a function
 decorated with ``@register("R12", stages=…)`` in the module of its family.
 """
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from . import deadline, discipline, duplicates, prerequisites, quota  # noqa: F401  (they register their validators)
+from . import deadline, discipline, documents, duplicates, prerequisites, quota  # noqa: F401  (they register their validators)
 from .batch import Batch, load_rules
 from .campaigns import campaign_violations
 from .registry import (

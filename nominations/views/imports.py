@@ -149,7 +149,10 @@ def import_job(request, pk):
 def nomination_import_template(request, pk, unit_pk):
     nomination_round, unit, _submission = round_and_unit(request, pk, unit_pk)
     importer = NominationImporter(nomination_round=nomination_round, unit=unit)
-    return xlsx_download(importer.template(importer.sample_row()), f"mau-de-nghi-{unit.short_code}.xlsx")
+    # the members' names and birth dates only for who writes the unit's list (the council reads the template, not them)
+    rows = importer.member_rows() if request.user.has_perm("nominations.add_nomination", unit) else []
+    content = importer.template(importer.sample_row(), rows=rows, choices=importer.template_choices())
+    return xlsx_download(content, f"mau-de-nghi-{unit.short_code}.xlsx")
 
 
 @login_required

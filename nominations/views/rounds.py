@@ -96,7 +96,7 @@ def round_status(request, pk, status):
     nomination_round = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
     if status not in RoundStatus.values:
         raise Http404
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None, with_override=False)  # a round's move judges no rule: no warning to go past
     if request.method == "POST" and form.is_valid():
         try:
             services.round_set_status(actor=request.user, nomination_round=nomination_round, status=status,

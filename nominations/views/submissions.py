@@ -19,6 +19,7 @@ from ..forms import (
     MemoForm,
     ReasonForm,
 )
+from ..rules_engine import STAGE_SUBMIT
 from ..selectors import PERSONS_FIRST
 from .common import round_and_unit
 
@@ -51,12 +52,14 @@ def submission_detail(request, pk, unit_pk):
         document.can_delete = user.has_perm("nominations.delete_document", document)
     progress, totals = selectors.round_progress(nomination_round, units=[unit], nominations=selectors.progress_nominations(user))
     sendable = [n for n in nominations if n.state in NominationState.editable()]
+    checklist = selectors.submission_checklist(submission, sendable)
     return render(request, "nominations/submission_detail.html", {
         "round": nomination_round, "unit": unit, "submission": submission, "rows": rows, "documents": documents,
         "memo_form": memo_form, "document_form": DocumentForm(nominations=nominations), "progress": progress[0], "totals": totals,
         "can_change": can_change and nomination_round.is_open,
         "can_add": user.has_perm("nominations.add_nomination", unit) and nomination_round.is_open,
         "can_send": can_change and nomination_round.is_open and bool(sendable),
+        "checklist": checklist, "missing": sum(1 for row in checklist if not row["present"]),
         "states": selectors.state_counts(selectors.nominations_visible_to(user).filter(round=nomination_round, submission__unit=unit)),
     })
 
@@ -68,22 +71,29 @@ def submission_submit(request, pk, unit_pk):
     require_perm(request.user, "nominations.change_submission", unit)
     if submission is None:
         raise Http404
-    form = ReasonForm(request.POST or None)
+    pending = list(submission.nominations.filter(state__in=NominationState.editable()).select_related(*selectors.NOMINATION_RELATED)
+                   .order_by(PERSONS_FIRST, "id"))
+    # sending has no reason; the “lý do vượt cảnh báo” box only when the list meets a warning
+    form = ReasonForm(request.POST if request.method == "POST" else None, with_reason=False,
+                      with_override=selectors.warnings_at(pending, STAGE_SUBMIT))
     if request.method == "POST" and form.is_valid():
         try:
             sent = services.submission_submit(actor=request.user, submission=submission,
-                                              override_reason=form.cleaned_data["override_reason"])
+                                              override_reason=form.cleaned_data.get("override_reason", ""))
             messages.success(request, _("Đã gửi %(n)s đề nghị tới Văn phòng Sở.") % {"n": len(sent)})
             return redirect("nominations:submission_detail", pk=pk, unit_pk=unit_pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
-    pending = submission.nominations.filter(state__in=NominationState.editable()).select_related(*selectors.NOMINATION_RELATED)
-    return render(request, "nominations/confirm.html", {
-        "form": form, "items": [f"{n.subject} – {n.award} ({n.get_state_display()})" for n in pending],
+    checklist = selectors.submission_checklist(submission, pending)
+    missing = sum(1 for row in checklist if not row["present"])
+    return render(request, "nominations/submission_send.html", {
+        "form": form, "items": [f"{n.subject} – {n.award} ({n.get_state_display()})" for n in pending], "unit": unit,
+        "checklist": checklist, "missing": missing,
+        "blocked": bool(missing) and request.method == "GET" and selectors.documents_rule_in_force(nomination_round),
         "title": _("Gửi danh sách đề nghị của %(unit)s?") % {"unit": unit},
         "intro": _("Các đề nghị nháp được gửi, đề nghị bị trả lại được gửi lại. Sau khi gửi, đơn vị không sửa được cho tới khi "
                    "Văn phòng trả lại. Tờ trình: %(memo)s.") % {"memo": submission.memo_number or _("chưa ghi")},
-        "back": reverse("nominations:submission_detail", args=[pk, unit_pk]), "danger": False})
+        "back": reverse("nominations:submission_detail", args=[pk, unit_pk])})
 
 
 @login_required

@@ -25,3 +25,24 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+// ---- entry (issue 13) ----
+// "Áp dụng cho tất cả" (data-apply-all="<id of a select>", data-apply-prefix="<name prefix>"): copies the chosen value into
+// every select of the form whose name starts with the prefix, without a round trip (the button still works without JS).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-apply-all]");
+  if (!button || !button.form) {
+    return;
+  }
+  var source = document.getElementById(button.getAttribute("data-apply-all"));
+  var prefix = button.getAttribute("data-apply-prefix") || "";
+  if (!source) {
+    return;
+  }
+  event.preventDefault();
+  button.form.querySelectorAll("select").forEach(function (select) {
+    if (select !== source && select.name.indexOf(prefix) === 0) {
+      select.value = source.value;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+});

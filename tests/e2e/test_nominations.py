@@ -71,7 +71,7 @@ def test_unit_head_hits_the_40_percent_rule_imports_and_the_office_vets(page, li
 
     # 1b. R1 judges the list when it is sent: 2 leaders of 4 are refused, nothing is sent.
     page.get_by_label("Số tờ trình").fill("12/TTr-QLKH")
-    page.get_by_label("Ngày tờ trình").fill("01/12/2025")
+    page.get_by_label("Ngày tờ trình").fill("2025-12-01")
     page.get_by_role("button", name="Lưu tờ trình").click()
     page.get_by_role("link", name="Gửi danh sách").click()
     page.get_by_role("button", name="Xác nhận").click()
@@ -101,7 +101,7 @@ def test_unit_head_hits_the_40_percent_rule_imports_and_the_office_vets(page, li
 
     # 3. The unit sends its list with its tờ trình.
     page.get_by_label("Số tờ trình").fill("12/TTr-QLKH")
-    page.get_by_label("Ngày tờ trình").fill("01/12/2025")
+    page.get_by_label("Ngày tờ trình").fill("2025-12-01")
     page.get_by_role("button", name="Lưu tờ trình").click()
     page.get_by_role("link", name="Gửi danh sách").click()
     page.get_by_role("button", name="Xác nhận").click()

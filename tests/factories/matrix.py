@@ -72,6 +72,7 @@ from nominations.models import (
     Initiative,
     Nomination,
     NominationRound,
+    RequiredDocument,
     SubmissionDocument,
     UnitSubmission,
 )
@@ -195,6 +196,9 @@ def build_side(*, pk, agency, window, label, short_code, head, private, sent):
                                        created_by=head))
     side.add(SubmissionDocument.objects.create(pk=pk, submission=submission, kind="memo", file=_file(f"to-trinh-{private}.pdf"),
                                                original_name=f"to-trinh-{private}.pdf", size=len(PDF), uploaded_by=head))
+
+    # An entry of the office's list of required documents (entry: issue 13; shared, not a unit's).
+    side.add(RequiredDocument.objects.create(pk=pk, kind="other", scope="nominee", label=f"Tài liệu {short_code}"))
 
     # Award history and initiatives.
     side.add(AwardRecord.objects.create(pk=pk, person=person, title=ldtt, year=YEAR - 1, kind="annual",

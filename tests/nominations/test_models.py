@@ -81,7 +81,7 @@ def test_award_record_decision_date_after_the_year(person_a):
 
 
 @pytest.mark.parametrize(("code", "parameters", "errors"), [
-    ("R99", {}, ["Chưa có bộ kiểm tra cho mã “R99”. Các mã hợp lệ: R1, R10, R11, R2, R4, R5, R6, R7, R8, R9."]),
+    ("R99", {}, ["Chưa có bộ kiểm tra cho mã “R99”. Các mã hợp lệ: R1, R10, R11, R12, R2, R4, R5, R6, R7, R8, R9."]),
     ("R1", {}, ["Thiếu tham số “max_share”."]),
     ("R1", {"max_share": 1.4}, ["“max_share” phải là tỷ lệ lớn hơn 0 và không quá 1 (ví dụ 0.4)."]),
     ("R1", {"max_share": 0.4, "scopes": ["phong"]}, ["“scopes” chỉ gồm “unit” (từng đơn vị) và “all” (toàn cơ quan)."]),
@@ -103,7 +103,7 @@ def test_seeded_rules(db):
     rows = list(Rule.objects.values_list("code", "severity", "active"))
     assert rows == [("R1", "blocking", True), ("R2", "blocking", True), ("R4", "blocking", True), ("R5", "blocking", True),
                     ("R6", "blocking", True), ("R7", "blocking", True), ("R8", "warning", False), ("R9", "blocking", True),
-                    ("R10", "blocking", True), ("R11", "blocking", True)]
+                    ("R10", "blocking", True), ("R11", "blocking", True), ("R12", "blocking", True)]
     assert Rule.objects.get(code="R1").parameters == {
         "max_share": 0.4, "scopes": ["unit", "all"], "period": "year", "round_kinds": ["annual", "thematic", "ad_hoc"]}
 

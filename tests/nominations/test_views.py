@@ -216,7 +216,7 @@ def test_bulk_vetting_with_confirmation_and_reason(client, office_user, sub_a):
     client.force_login(office_user)
     ids = [n.pk for n in sent[:2]]
     response = client.post(reverse("nominations:vetting_bulk"), {"ids": ids, "action": "returned"})
-    assert "Xác nhận thẩm định 2 đề nghị" in text(response)
+    assert "Trả lại đơn vị: xác nhận 2 đề nghị" in text(response)
     assert Nomination.objects.filter(state="returned").count() == 0
     response = client.post(reverse("nominations:vetting_bulk"), {"ids": ids, "action": "returned", "confirm": "1", "reason": ""})
     assert "Hãy ghi lý do." in text(response)
