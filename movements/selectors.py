@@ -148,18 +148,18 @@ def registration_units(window=None):
     condition = Q(active=True)
     if window is not None:
         condition |= Q(registrations__window=window)
-    return qs.filter(condition).distinct().order_by("sort_order", "name")
+    return qs.filter(condition).distinct().order_by("sort_order", "sort_name", "id")
 
 
 def registration_members(registration):
     """People listed on the registration form: the unit's active members and anyone already registered."""
     return (Person.objects.filter(Q(unit=registration.unit, active=True) | Q(registrations__registration=registration))
-            .distinct().order_by("-is_head", "-is_leadership", "full_name"))
+            .distinct().order_by("-is_head", "-is_leadership", "sort_name", "id"))
 
 
 def registration_entries(registration):
     return registration.entries.select_related("person", "title").order_by(
-        "-person__is_head", "-person__is_leadership", "person__full_name")
+        "-person__is_head", "-person__is_leadership", "person__sort_name", "id")
 
 
 def registration_initiatives(registration):

@@ -92,7 +92,7 @@ class NominationForm(NFCFormMixin, forms.Form):
         ref = nomination_round.reference_date
         in_unit = Q(unit=unit, active=True) | Q(positions__unit=unit, positions__start_date__lte=ref,
                                                  positions__end_date__gte=ref)
-        self.fields["person"].queryset = Person.objects.filter(in_unit).distinct().order_by("-is_head", "-is_leadership", "full_name")
+        self.fields["person"].queryset = Person.objects.filter(in_unit).distinct().order_by("-is_head", "-is_leadership", "sort_name", "id")
         self.fields["subject_unit"].queryset = Unit.objects.filter(Q(pk=unit.pk) | Q(parent=unit), active=True)
         self.fields["award"].choices = award_choices()
         self.fields["initiatives"].queryset = Initiative.objects.filter(person__in=self.fields["person"].queryset).select_related("person")

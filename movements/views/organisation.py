@@ -57,7 +57,7 @@ def unit_list(request):
 def unit_detail(request, pk):
     unit = get_object_or_404(units_visible_to(request.user), pk=pk)
     require_perm(request.user, "movements.view_unit", unit)
-    people = unit.people.filter(active=True).order_by("-is_head", "-is_leadership", "full_name")
+    people = unit.people.filter(active=True).order_by("-is_head", "-is_leadership", "sort_name", "id")
     return render(request, "movements/unit_detail.html", {
         "unit": unit,
         "people": people,

@@ -77,7 +77,7 @@ def award_delete(request, pk):
 
 @login_required
 def initiative_list(request):
-    qs = selectors.initiatives_visible_to(request.user).order_by("-year", "person__full_name")
+    qs = selectors.initiatives_visible_to(request.user).order_by("-year", "person__sort_name", "id")
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(person__full_name__icontains=q))
