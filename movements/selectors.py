@@ -7,6 +7,7 @@ never receives another unit's rows, whatever the URL says.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -413,3 +414,8 @@ def history_changes_visible_to(user):
     none: they are the unit's unsent work)."""
     qs = HistoryChangeRequest.objects.select_related("person", "unit", "new_unit", "requested_by", "decided_by")
     return scope_to_own_unit(qs, user, "unit")
+
+
+def unit_accounts(unit):
+    """The accounts tied to ``unit`` (unit heads and clerks), active first (polish, issue 13)."""
+    return get_user_model().objects.filter(unit=unit).order_by("-is_active", "username")

@@ -72,6 +72,12 @@ def may_sit_on_council(user):
     return is_active_account(user) and user.role in (Role.COUNCIL, Role.OFFICE)
 
 
+# polish (issue 13): accounts of the units, managed from the unit page without the Django admin.
+def manages_unit_accounts(user):
+    """Văn phòng Sở (and the administrator) create a unit's accounts, send them password links and deactivate them."""
+    return is_office_user(user)
+
+
 def scope_unit_id(obj):
     """The unit an object belongs to, for scoping (``None`` when it belongs to none)."""
     if obj is None:
@@ -132,6 +138,7 @@ is_office = rules.predicate(is_office_user, name="is_office")
 is_council = rules.predicate(is_council_member, name="is_council")
 is_unit_user = rules.predicate(is_unit_head, name="is_unit_user")
 manages_council = rules.predicate(manages_councils, name="manages_council")
+manages_accounts = rules.predicate(manages_unit_accounts, name="manages_accounts")
 
 
 @rules.predicate

@@ -34,6 +34,7 @@ from ..selectors import (
     agency_profile,
     history_changes_visible_to,
     persons_visible_to,
+    unit_accounts,
     units_visible_to,
     units_with_counts,
 )
@@ -64,6 +65,7 @@ def unit_detail(request, pk):
         "ratings": unit.ratings.all()[:10],
         "disciplines": unit.disciplines.all() if request.user.has_perm("movements.view_discipline", unit) else None,
         "children": unit.children.all(),
+        "accounts": unit_accounts(unit) if request.user.has_perm("movements.manage_accounts") else None,
     })
 
 
