@@ -26,6 +26,7 @@ from .models import (
     sent_nominations,
 )
 from .rules_engine import STAGE_AUDIT, STAGE_ENTRY, check_nominations, evaluate, fmt_pct
+from .rules_engine.describe import describe_parameters
 
 NOMINATION_RELATED = ("round", "submission__unit", "person", "person__unit", "unit", "title", "form")
 
@@ -204,6 +205,16 @@ def rule_in_force(code, date):
 
 def rules_list():
     return Rule.objects.all()
+
+
+def rules_described():
+    """The rules with their parameters in Vietnamese sentences (``rule.parameter_sentences``; two queries for the
+    award names)."""
+    awards = {**dict(EmulationTitle.objects.values_list("code", "name")), **dict(CommendationForm.objects.values_list("code", "name"))}
+    rules = list(rules_list())
+    for rule in rules:
+        rule.parameter_sentences = describe_parameters(rule.code, rule.parameters, awards)
+    return rules
 
 
 def violations_for(nominations):

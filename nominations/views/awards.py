@@ -104,4 +104,4 @@ def initiative_create(request):
 @login_required
 def rule_list(request):
     require_perm(request.user, "nominations.view_rule")
-    return render(request, "nominations/rule_list.html", {"rules": selectors.rules_list()})
+    return render(request, "nominations/rule_list.html", {"rules": selectors.rules_described()})
