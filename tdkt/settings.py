@@ -151,6 +151,7 @@ STATIC_URL = "static/"
 # development serves them straight from the app and project folders.
 STATIC_ROOT = None if DEVELOPMENT else env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT  # make run (DJANGO_DEBUG_PAGES=false) still serves edited static files
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
