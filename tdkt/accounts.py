@@ -2,8 +2,9 @@
 new account or to an account whose password must be set again. Both send the same Vietnamese e-mail
 (``templates/registration/password_reset_email.html`` and ``…_subject.txt``) through ``EMAIL_URL``.
 
-A link is Django's one-time token: it stops working once the password is set, after ``PASSWORD_RESET_TIMEOUT``
-or when the account is deactivated.
+A link is Django's one-time token: it stops working once the password is set (or changed) and after
+``PASSWORD_RESET_TIMEOUT`` (3 days). A deactivated account gets no link from "Quên mật khẩu" and cannot log in even
+after using an earlier one.
 """
 
 from django.contrib.auth.forms import PasswordResetForm

@@ -114,8 +114,8 @@ def account_send_password_link(*, actor, account, domain, use_https=True):
 
 @transaction.atomic
 def account_set_active(*, actor, account, active, reason=""):
-    """Deactivate (with a reason) or reactivate a unit account. A deactivated account cannot log in and its
-    password links stop working; it is never deleted (the audit trail names it)."""
+    """Deactivate (with a reason) or reactivate a unit account. A deactivated account cannot log in (not even after
+    using a password link sent earlier) and gets no new link; it is never deleted (the audit trail names it)."""
     require_accounts(actor)
     account = User.objects.select_for_update().get(pk=account.pk)
     _require_unit_account(account)

@@ -4,6 +4,7 @@ from django.urls import include, path, register_converter
 
 from . import views
 from .converters import IdConverter, YearConverter
+from .forms import PasswordResetRequestForm
 
 # Before the apps' URLs are included: they use <id:…> and <year:…>.
 register_converter(IdConverter, "id")
@@ -17,7 +18,7 @@ urlpatterns = [
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # polish (issue 13): "Quên mật khẩu" — a one-time link by e-mail (tdkt/accounts.py, templates/registration/)
-    path("quen-mat-khau/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("quen-mat-khau/", auth_views.PasswordResetView.as_view(form_class=PasswordResetRequestForm), name="password_reset"),
     path("quen-mat-khau/da-gui/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("dat-mat-khau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("dat-mat-khau/xong/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),

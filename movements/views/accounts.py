@@ -91,8 +91,9 @@ def account_toggle_active(request, pk):
         return confirm_page(
             request, title=_("Ngừng tài khoản %(username)s") % {"username": account.username}, form=form, danger=True,
             submit_label=_("Ngừng tài khoản"), cancel_url=back,
-            message=_("%(name)s sẽ không đăng nhập được nữa; các liên kết đặt mật khẩu đã gửi hết hiệu lực. Tài khoản không "
-                      "bị xoá (nhật ký vẫn ghi tên) và có thể kích hoạt lại.") % {"name": account.display_name})
+            message=_("%(name)s sẽ không đăng nhập được nữa, kể cả sau khi đặt mật khẩu qua liên kết đã gửi; “Quên mật "
+                      "khẩu” không gửi thư cho tài khoản đã ngừng. Tài khoản không bị xoá (nhật ký vẫn ghi tên) và có thể "
+                      "kích hoạt lại.") % {"name": account.display_name})
     return confirm_page(request, title=_("Kích hoạt lại tài khoản %(username)s") % {"username": account.username},
                         submit_label=_("Kích hoạt lại"), cancel_url=back,
                         message=_("%(name)s sẽ đăng nhập lại được bằng mật khẩu cũ hoặc qua liên kết đặt mật khẩu.")

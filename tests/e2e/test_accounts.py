@@ -46,7 +46,7 @@ def test_new_user_resets_a_forgotten_password_through_the_emailed_link(page, liv
     page.goto(f"{live_server.url}/dang-nhap/")
     page.get_by_role("link", name="Quên mật khẩu?").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Quên mật khẩu")
-    page.locator("#id_email").fill("qlkh.moi@example.test")
+    page.get_by_label("Thư điện tử").fill("qlkh.moi@example.test")
     page.get_by_role("button", name="Gửi liên kết đặt mật khẩu").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hãy kiểm tra hộp thư")
     link = _link_in_outbox("qlkh.moi@example.test")
