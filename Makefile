@@ -29,7 +29,7 @@ run: seed
 	@echo "TĐKT: http://$(HOST):$(PORT)/  (Ctrl+C để dừng; tác vụ nền chạy cùng)"
 	@trap 'kill 0' EXIT INT TERM; \
 	$(PY) manage.py db_worker & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG_PAGES=false $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	mkdir -p var

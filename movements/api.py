@@ -7,7 +7,7 @@ that become nominations.
 """
 
 from .demo import DEMO_PASSWORD, random_rating  # demo data of the apps above builds on these
-from .enums import AcclamationState, CampaignStatus, DisciplineKind, Gender, Rating, RegistrationState, UnitKind
+from .enums import AcclamationState, CampaignDocumentKind, CampaignStatus, DisciplineKind, Gender, Rating, RegistrationState, UnitKind
 from .models import (
     AgencyProfile,
     Campaign,
@@ -37,7 +37,7 @@ from .selectors import (
 from .services import acclamation_mark_nominated, rating_set
 
 __all__ = [
-    "AcclamationState", "CampaignStatus", "DisciplineKind", "Gender", "Rating", "RegistrationState", "UnitKind",
+    "AcclamationState", "CampaignDocumentKind", "CampaignStatus", "DisciplineKind", "Gender", "Rating", "RegistrationState", "UnitKind",
     "AgencyProfile", "Campaign", "CampaignDocument", "ClusterAcclamation", "DisciplineRecord", "PerformanceRating",
     "Person", "PositionAssignment", "Unit", "one_subject",
     "acclamations_pending", "agency_profile", "campaign_document_kinds", "campaign_has_plan_and_review", "has_plan_and_review", "leadership_at", "positions_at",

@@ -193,6 +193,8 @@ def seed_demo(stdout=None):
         user.is_staff = role == Role.ADMIN
         user.is_superuser = role == Role.ADMIN
         user.is_active = True
+        # polish (issue 13): an address for "Quên mật khẩu" and the office's password links (console e-mail in development)
+        user.email = user.email or f"{username}@demo.tdkt.invalid"
         user.set_password(DEMO_PASSWORD)
         user.full_clean()
         user.save()

@@ -36,7 +36,7 @@ class PersonListExporter(ListExporter):
             yield name, genders.get(gender, gender), born, position, yes if leadership else "", unit, active[is_active]
 
 
-PEOPLE_ORDER = ("unit__sort_order", "unit__name", "-is_head", "-is_leadership", "full_name")
+PEOPLE_ORDER = ("unit__sort_order", "unit__sort_name", "unit_id", "-is_head", "-is_leadership", "sort_name", "id")
 
 
 def people_filter(user, params):

@@ -428,3 +428,14 @@ class AcclamationForm(NFCFormMixin, forms.Form):
         kind, obj = self.awards[data.pop("award")]
         data["title" if kind == "title" else "form"] = obj
         return data
+
+
+# polish (issue 13): a unit's accounts, created by the office from the unit page.
+class AccountCreateForm(NFCFormMixin, forms.Form):
+    username = forms.RegexField(
+        label=_("Tên đăng nhập"), max_length=150, regex=r"^[A-Za-z0-9._-]+$",
+        error_messages={"invalid": _("Tên đăng nhập chỉ gồm chữ không dấu, chữ số và các dấu . _ -")},
+        help_text=_("Chữ không dấu, chữ số, dấu . _ -; ví dụ: qlkh.vanthu"))
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    email = forms.EmailField(label=_("Thư điện tử"), help_text=_(
+        "Người dùng nhận tại địa chỉ này một liên kết để tự đặt mật khẩu (không ai khác biết mật khẩu)."))

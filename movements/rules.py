@@ -4,7 +4,17 @@ rule is written once, here or in :mod:`tdkt.roles`."""
 
 import rules
 
-from tdkt.roles import in_own_unit, is_active_user, is_admin, is_council, is_office, is_unit_user, reads_org, writes_own_unit
+from tdkt.roles import (
+    in_own_unit,
+    is_active_user,
+    is_admin,
+    is_council,
+    is_office,
+    is_unit_user,
+    manages_accounts,
+    reads_org,
+    writes_own_unit,
+)
 
 from .enums import ClusterState
 
@@ -30,6 +40,8 @@ rules.add_perm("movements.view_historychange_list", is_office | is_unit_user)
 rules.add_perm("movements.decide_historychange", may_decide_history_change)
 rules.add_perm("movements.backdate_history", may_backdate_history)
 rules.add_perm("tdkt.view_auditevent", is_office)
+# polish (issue 13): the units' accounts, from the unit page.
+rules.add_perm("movements.manage_accounts", manages_accounts)
 
 
 # ---------------------------------------------------------------- campaigns, registrations, clusters

@@ -7,6 +7,7 @@ never receives another unit's rows, whatever the URL says.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -150,18 +151,18 @@ def registration_units(window=None):
     condition = Q(active=True)
     if window is not None:
         condition |= Q(registrations__window=window)
-    return qs.filter(condition).distinct().order_by("sort_order", "name")
+    return qs.filter(condition).distinct().order_by("sort_order", "sort_name", "id")
 
 
 def registration_members(registration):
     """People listed on the registration form: the unit's active members and anyone already registered."""
     return (Person.objects.filter(Q(unit=registration.unit, active=True) | Q(registrations__registration=registration))
-            .distinct().order_by("-is_head", "-is_leadership", "full_name"))
+            .distinct().order_by("-is_head", "-is_leadership", "sort_name", "id"))
 
 
 def registration_entries(registration):
     return registration.entries.select_related("person", "title").order_by(
-        "-person__is_head", "-person__is_leadership", "person__full_name")
+        "-person__is_head", "-person__is_leadership", "person__sort_name", "id")
 
 
 #: Titles whose prerequisite a registration shows (entry: issue 13): a sáng kiến of the person (Nghị định 98/2023, Điều 5).
@@ -453,3 +454,8 @@ def dashboard(user):
         return [Block("movements/home/unit_registration.html", order=5, window=window, registration=registration,
                       to_send=to_send, days_left=days, late=days < 0)]
     return []
+
+
+def unit_accounts(unit):
+    """The accounts tied to ``unit`` (unit heads and clerks), active first (polish, issue 13)."""
+    return get_user_model().objects.filter(unit=unit).order_by("-is_active", "username")

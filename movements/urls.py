@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import campaigns, clusters, organisation, registrations
+from .views import accounts, campaigns, clusters, organisation, registrations
 
 app_name = "movements"
 
@@ -25,6 +25,10 @@ urlpatterns = [
     path("ca-nhan/dieu-chinh/<id:pk>/chuyen/<str:to_state>/", organisation.history_change_transition,
          name="history_change_transition"),
     path("co-quan/", organisation.agency_profile_edit, name="agency_profile"),
+    # polish (issue 13): a unit's accounts, from the unit page
+    path("don-vi/<id:pk>/tai-khoan/them/", accounts.account_create, name="account_create"),
+    path("tai-khoan/<id:pk>/gui-lien-ket/", accounts.account_send_link, name="account_send_link"),
+    path("tai-khoan/<id:pk>/trang-thai/", accounts.account_toggle_active, name="account_toggle_active"),
     # Phong trào thi đua
     path("phong-trao/", campaigns.campaign_list, name="campaign_list"),
     path("phong-trao/them/", campaigns.campaign_form, name="campaign_create"),

@@ -27,6 +27,7 @@ from .models import (
     sent_nominations,
 )
 from .rules_engine import STAGE_AUDIT, STAGE_ENTRY, check_nominations, evaluate, fmt_pct, load_rules
+from .rules_engine.describe import describe_parameters
 from .rules_engine.documents import present_files, required_documents
 
 NOMINATION_RELATED = ("round", "submission__unit", "person", "person__unit", "unit", "title", "form")
@@ -131,6 +132,21 @@ def initiatives_visible_to(user):
     return scope_to_unit(Initiative.objects.select_related("person", "person__unit"), user, "person__unit_id")
 
 
+#: A nomination still on its way (the person page lists them; polish, issue 13): not yet decided or refused.
+FINISHED_STATES = (NominationState.DECIDED, NominationState.VETTED_FAIL, NominationState.COUNCIL_REJECTED)
+
+
+def current_nominations_of(user, person):
+    """The person's nominations on their way that ``user`` may see, newest round first (one query)."""
+    return (nominations_visible_to(user).filter(person=person).exclude(state__in=FINISHED_STATES)
+            .order_by("-round__year", "-round__reference_date", "-round_id", "id"))
+
+
+def initiatives_of(user, person):
+    """The person's initiatives that ``user`` may see, newest first (one query)."""
+    return initiatives_visible_to(user).filter(person=person).order_by("-year", "title", "id")
+
+
 def awards_for_subject(subject):
     """Award history of one person or unit, newest first (one query)."""
     if isinstance(subject, Person):
@@ -193,7 +209,10 @@ def round_progress(nomination_round, *, units, nominations=None):
               "over": agg["persons"] > 0 and agg["leaders"] > float(max_share) * agg["persons"],
               "share_width": round(agg["leaders"] * 100 / agg["persons"]) if agg["persons"] else 0,
               "max_share": round(float(max_share) * 100), "rule": rule,
-              "total": sum(r["total"] for r in rows), "units_with_nominations": sum(1 for r in rows if r["total"])}
+              "total": sum(r["total"] for r in rows), "units_with_nominations": sum(1 for r in rows if r["total"]),
+              # the round page's totals row (polish, issue 13): each column summed over the units shown
+              **{key: sum(r[key] for r in rows) for key in ("drafts", "waiting", "returned", "passed", "failed")},
+              "memos_sent": sum(1 for r in rows if r["submission"] is not None and r["submission"].submitted_at)}
     return rows, totals
 
 
@@ -206,6 +225,16 @@ def rule_in_force(code, date):
 
 def rules_list():
     return Rule.objects.all()
+
+
+def rules_described():
+    """The rules with their parameters in Vietnamese sentences (``rule.parameter_sentences``; two queries for the
+    award names)."""
+    awards = {**dict(EmulationTitle.objects.values_list("code", "name")), **dict(CommendationForm.objects.values_list("code", "name"))}
+    rules = list(rules_list())
+    for rule in rules:
+        rule.parameter_sentences = describe_parameters(rule.code, rule.parameters, awards)
+    return rules
 
 
 def violations_for(nominations):

@@ -3,7 +3,23 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, PeriodicJob, User, WorkerHeartbeat
+from .roles import is_admin_user
 from .services import user_groups_changed, user_password_changed, user_save
+
+# polish (issue 13): the Django admin is the administrator's (Quản trị) alone, in Vietnamese. Office staff manage the
+# units' accounts from the unit pages; an office account marked "staff" by mistake still does not get in here.
+admin.site.site_header = _("Quản trị hệ thống Thi đua – Khen thưởng")
+admin.site.site_title = _("Quản trị TĐKT")
+admin.site.index_title = _("Danh mục quản trị")
+admin.site.site_url = "/"
+
+
+def _admin_site_has_permission(request):
+    """Staff status and the Quản trị role (``tdkt.roles.is_admin_user``)."""
+    return bool(request.user.is_active and request.user.is_staff and is_admin_user(request.user))
+
+
+admin.site.has_permission = _admin_site_has_permission
 
 
 @admin.register(User)

@@ -96,9 +96,21 @@ def _humanise(field, value):
     return str(value)
 
 
+def state_labels(model):
+    """``{code: Vietnamese label}`` of the model's state fields (``state``, ``status`` first, then any field with
+    choices), for the from/to states of its audit events (polish, issue 13: never raw codes on the page)."""
+    labels = {}
+    fields = [f for f in model._meta.get_fields() if getattr(f, "choices", None)]
+    for field in sorted(fields, key=lambda f: f.name not in ("state", "status")):
+        for code, label in field.flatchoices:
+            labels.setdefault(str(code), str(label))
+    return labels
+
+
 def audit_rows(obj):
-    """The object's history with field labels and values in Vietnamese, newest first."""
+    """The object's history with field labels and values in Vietnamese, newest first (states by their names)."""
     fields = {f.name: f for f in obj._meta.get_fields() if hasattr(f, "verbose_name")}
+    states = state_labels(type(obj))
     rows = []
     for event in audit_events_for(obj):
         changes = []
@@ -106,7 +118,9 @@ def audit_rows(obj):
             field = fields.get(name)
             label = str(field.verbose_name) if field is not None else name
             changes.append((label[:1].upper() + label[1:], _humanise(field, old), _humanise(field, new)))
-        rows.append({"event": event, "changes": changes})
+        rows.append({"event": event, "changes": changes,
+                     "from_state": states.get(event.from_state, event.from_state),
+                     "to_state": states.get(event.to_state, event.to_state)})
     return rows
 
 

@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from .text import nfc, nfc_multiline
 
@@ -28,3 +30,10 @@ class DateInput(forms.DateInput):
 
 class ReasonForm(NFCFormMixin, forms.Form):
     reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """"Quên mật khẩu" (polish, issue 13): Django's form, its field named in Vietnamese."""
+
+    email = forms.EmailField(label=_("Thư điện tử"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))

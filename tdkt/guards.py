@@ -8,7 +8,7 @@ themselves live in :mod:`tdkt.roles`.
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from .roles import allows, is_admin_user, is_office_user, writes_for_unit
+from .roles import allows, is_admin_user, is_office_user, manages_unit_accounts, writes_for_unit
 
 
 def require(allowed, actor, obj=None, message=None):
@@ -35,3 +35,9 @@ def require_admin(actor, message=None):
     """The administrator role (agency profile, users)."""
     if actor is not None and not is_admin_user(actor):
         raise PermissionDenied(message or _("Chỉ Quản trị hệ thống được thực hiện thao tác này."))
+
+
+def require_accounts(actor, message=None):
+    """Who manages the units' accounts (create, password link, deactivate): :func:`tdkt.roles.manages_unit_accounts`."""
+    if actor is not None and not manages_unit_accounts(actor):
+        raise PermissionDenied(message or _("Chỉ Văn phòng Sở được quản lý tài khoản của đơn vị."))

@@ -45,6 +45,11 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     @property
+    def scope_unit_id(self):
+        """For :mod:`tdkt.roles`: a unit's account belongs to its unit (office, council, admin accounts to none)."""
+        return self.unit_id
+
+    @property
     def is_office(self):
         return is_office_user(self)
 

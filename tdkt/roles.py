@@ -85,6 +85,12 @@ def seals_documents(user):
     return is_office_user(user)
 
 
+# polish (issue 13): accounts of the units, managed from the unit page without the Django admin.
+def manages_unit_accounts(user):
+    """Văn phòng Sở (and the administrator) create a unit's accounts, send them password links and deactivate them."""
+    return is_office_user(user)
+
+
 def scope_unit_id(obj):
     """The unit an object belongs to, for scoping (``None`` when it belongs to none)."""
     if obj is None:
@@ -147,6 +153,7 @@ is_unit_user = rules.predicate(is_unit_head, name="is_unit_user")
 manages_council = rules.predicate(manages_councils, name="manages_council")
 signs_document = rules.predicate(signs_documents, name="signs_document")
 seals_document = rules.predicate(seals_documents, name="seals_document")
+manages_accounts = rules.predicate(manages_unit_accounts, name="manages_accounts")
 
 
 @rules.predicate

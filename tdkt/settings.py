@@ -20,9 +20,15 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# polish (issue 13): DJANGO_DEBUG says "a developer's machine" (plain-HTTP cookies, static files from the apps, a dev
+# key); DJANGO_DEBUG_PAGES=false keeps that machine but turns Django's technical error pages off, so that the
+# product's own 404/500 pages show. `make run` sets it for the development server.
+DEVELOPMENT = DEBUG
+if DEVELOPMENT and not env.bool("DJANGO_DEBUG_PAGES", default=True):
+    DEBUG = False
 SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY",
-    default="dev-only-insecure-key-change-me" if DEBUG else environ.Env.NOTSET,
+    default="dev-only-insecure-key-change-me" if DEVELOPMENT else environ.Env.NOTSET,
 )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -144,14 +150,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 # Production serves collected files (collectstatic → STATIC_ROOT) through WhiteNoise;
 # development serves them straight from the app and project folders.
-STATIC_ROOT = None if DEBUG else env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
-WHITENOISE_USE_FINDERS = DEBUG
+STATIC_ROOT = None if DEVELOPMENT else env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT  # make run (DJANGO_DEBUG_PAGES=false) still serves edited static files
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if DEVELOPMENT
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -207,7 +214,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 
-if not DEBUG:
+if not DEVELOPMENT:
     # A load balancer probes /healthz over plain HTTP: answer it rather than redirect it.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

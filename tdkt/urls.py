@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 from . import views
 from .converters import IdConverter, YearConverter
 from .signing import views as signing_views
+from .forms import PasswordResetRequestForm
 
 # Before the apps' URLs are included: they use <id:…> and <year:…>.
 register_converter(IdConverter, "id")
@@ -17,6 +18,11 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # polish (issue 13): "Quên mật khẩu" — a one-time link by e-mail (tdkt/accounts.py, templates/registration/)
+    path("quen-mat-khau/", auth_views.PasswordResetView.as_view(form_class=PasswordResetRequestForm), name="password_reset"),
+    path("quen-mat-khau/da-gui/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("dat-mat-khau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("dat-mat-khau/xong/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("lich-su/<str:app_label>/<str:model>/<id:pk>/", views.audit_history, name="audit_history"),
     path("xuat/<uuid:pk>/", views.export_job, name="export_job"),
     path("xuat/<uuid:pk>/tai-ve/", views.export_job_download, name="export_job_download"),

@@ -45,7 +45,17 @@ def audit_history(request, app_label, model, pk):
     if model_class is None:
         raise Http404
     obj = get_object_or_404(model_class, pk=pk)
-    return render(request, "tdkt/audit_history.html", {"object": obj, "rows": audit_rows(obj)})
+    return render(request, "tdkt/audit_history.html", {"object": obj, "rows": audit_rows(obj), "back": _back_url(request, obj)})
+
+
+def _back_url(request, obj):
+    """Where "Quay lại" leads: the page the user came from (same site), else the object's page, else home."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return referer
+    if hasattr(obj, "get_absolute_url"):
+        return obj.get_absolute_url()
+    return reverse("home")
 
 
 def error_403(request, exception=None):

@@ -98,4 +98,4 @@ def agenda_candidates(user, *, nomination_round=None, title=None, form=None, uni
     for field_name, value in (("round", nomination_round), ("title", title), ("form", form), ("submission__unit", unit)):
         if value is not None:
             qs = qs.filter(**{field_name: value})
-    return qs.order_by("title__sort_order", "form__sort_order", "submission__unit__sort_order", "unit_id", "person__full_name", "pk")
+    return qs.order_by("title__sort_order", "form__sort_order", "submission__unit__sort_order", "unit_id", "person__sort_name", "pk")

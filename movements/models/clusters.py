@@ -66,7 +66,7 @@ class ClusterMember(models.Model):
     class Meta:
         verbose_name = _("đơn vị thành viên")
         verbose_name_plural = _("đơn vị thành viên")
-        ordering = ["cluster", "unit__sort_order", "unit__name"]
+        ordering = ["cluster", "unit__sort_order", "unit__sort_name"]
         constraints = [models.UniqueConstraint(fields=["cluster", "unit"], name="cluster_member_once")]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tdkt.collation import KEY_MAX_LENGTH, sort_key
 from tdkt.uploads import storage_name
 from tdkt.validators import check_ordered, validate_date_bounds
 
@@ -80,7 +81,42 @@ class AgencyProfile(models.Model):
         return self.parent_name.upper()
 
 
-class Unit(models.Model):
+class SortNameQuerySet(models.QuerySet):
+    """``bulk_create`` sets the Vietnamese sort key as ``save()`` does (``tdkt/collation.py``)."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.set_sort_name()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class SortNameMixin(models.Model):
+    """A name sorted in Vietnamese order: ``sort_name`` is a copy of the name's key (``tdkt.collation``), set on
+    ``save()`` (when the name is saved) and ``bulk_create``; lists order by it instead of by the name."""
+
+    sort_name = models.CharField(_("khoá sắp xếp tên"), max_length=KEY_MAX_LENGTH, default="", editable=False, db_index=True)
+
+    objects = SortNameQuerySet.as_manager()
+    NAME_FIELD = "name"
+    PERSON_NAME = False
+
+    class Meta:
+        abstract = True
+
+    def save(self, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.NAME_FIELD in update_fields:
+            self.set_sort_name()
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "sort_name"]
+        super().save(**kwargs)
+
+    def set_sort_name(self):
+        self.sort_name = sort_key(getattr(self, self.NAME_FIELD), person=self.PERSON_NAME)
+
+
+class Unit(SortNameMixin):
     """The agency itself and its phòng chuyên môn, đơn vị thuộc and đơn vị trực thuộc (a tree)."""
 
     name = models.CharField(_("tên đơn vị"), max_length=200)
@@ -96,7 +132,7 @@ class Unit(models.Model):
     class Meta:
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
-        ordering = ["sort_order", "name"]
+        ordering = ["sort_order", "sort_name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["name", "parent"], name="unit_name_unique_per_parent"),
             models.CheckConstraint(
@@ -134,7 +170,7 @@ class Unit(models.Model):
         return assignment.person if assignment else None
 
 
-class Person(models.Model):
+class Person(SortNameMixin):
     """A civil servant, public employee or worker of a unit.
 
     ``unit``, ``position_title``, ``is_leadership`` and ``is_head`` mirror the
@@ -154,10 +190,13 @@ class Person(models.Model):
     is_head = models.BooleanField(_("là người đứng đầu đơn vị"), default=False)
     active = models.BooleanField(_("đang công tác"), default=True)
 
+    NAME_FIELD = "full_name"
+    PERSON_NAME = True  # by given name, then family and middle names
+
     class Meta:
         verbose_name = _("cá nhân")
         verbose_name_plural = _("cá nhân")
-        ordering = ["unit__sort_order", "-is_head", "-is_leadership", "full_name"]
+        ordering = ["unit__sort_order", "-is_head", "-is_leadership", "sort_name", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_head=False) | Q(is_leadership=True),

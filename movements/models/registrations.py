@@ -65,7 +65,7 @@ class Registration(models.Model):
     class Meta:
         verbose_name = _("phiếu đăng ký thi đua")
         verbose_name_plural = _("phiếu đăng ký thi đua")
-        ordering = ["window", "unit__sort_order", "unit__name"]
+        ordering = ["window", "unit__sort_order", "unit__sort_name"]
         constraints = [
             models.UniqueConstraint(fields=["window", "unit"], name="registration_one_per_unit_year",
                                     violation_error_message=_("Đơn vị đã có phiếu đăng ký của năm này.")),
@@ -100,7 +100,7 @@ class RegistrationEntry(models.Model):
     class Meta:
         verbose_name = _("cá nhân đăng ký")
         verbose_name_plural = _("cá nhân đăng ký")
-        ordering = ["registration", "person__unit__sort_order", "-person__is_head", "-person__is_leadership", "person__full_name"]
+        ordering = ["registration", "person__unit__sort_order", "-person__is_head", "-person__is_leadership", "person__sort_name"]
         constraints = [
             models.UniqueConstraint(fields=["registration", "person"], name="registration_entry_one_per_person",
                                     violation_error_message=_("Cá nhân này đã có trong phiếu đăng ký.")),

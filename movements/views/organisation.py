@@ -36,6 +36,7 @@ from ..selectors import (
     agency_profile,
     history_changes_visible_to,
     persons_visible_to,
+    unit_accounts,
     units_visible_to,
     units_with_counts,
 )
@@ -59,13 +60,14 @@ def unit_list(request):
 def unit_detail(request, pk):
     unit = get_object_or_404(units_visible_to(request.user), pk=pk)
     require_perm(request.user, "movements.view_unit", unit)
-    people = unit.people.filter(active=True).order_by("-is_head", "-is_leadership", "full_name")
+    people = unit.people.filter(active=True).order_by("-is_head", "-is_leadership", "sort_name", "id")
     return render(request, "movements/unit_detail.html", {
         "unit": unit,
         "people": people,
         "ratings": unit.ratings.all()[:10],
         "disciplines": unit.disciplines.all() if request.user.has_perm("movements.view_discipline", unit) else None,
         "children": unit.children.all(),
+        "accounts": unit_accounts(unit) if request.user.has_perm("movements.manage_accounts") else None,
     })
 
 

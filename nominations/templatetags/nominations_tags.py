@@ -3,7 +3,7 @@ import json
 from django import template
 
 from nominations.enums import NominationState, RoundStatus
-from nominations.selectors import awards_for_subject
+from nominations.selectors import awards_for_subject, current_nominations_of, initiatives_of
 
 register = template.Library()
 
@@ -12,6 +12,18 @@ register = template.Library()
 def awards_for(subject):
     """{% awards_for person as awards %}: award history of a person or unit, newest first (one query)."""
     return list(awards_for_subject(subject))
+
+
+@register.simple_tag
+def current_nominations_for(user, person):
+    """{% current_nominations_for user person as nominations %}: the person's nominations on their way (polish)."""
+    return list(current_nominations_of(user, person))
+
+
+@register.simple_tag
+def initiatives_for(user, person):
+    """{% initiatives_for user person as initiatives %}: the person's initiatives (polish)."""
+    return list(initiatives_of(user, person))
 
 
 @register.filter

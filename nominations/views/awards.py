@@ -82,7 +82,7 @@ def award_delete(request, pk):
 
 @login_required
 def initiative_list(request):
-    qs = selectors.initiatives_visible_to(request.user).order_by("-year", "person__full_name")
+    qs = selectors.initiatives_visible_to(request.user).order_by("-year", "person__sort_name", "id")
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(person__full_name__icontains=q))
@@ -109,7 +109,7 @@ def initiative_create(request):
 @login_required
 def rule_list(request):
     require_perm(request.user, "nominations.view_rule")
-    return render(request, "nominations/rule_list.html", {"rules": selectors.rules_list()})
+    return render(request, "nominations/rule_list.html", {"rules": selectors.rules_described()})
 
 
 # ---------------------------------------------------------------- giấy khen (part: docs, issue 11)

@@ -35,7 +35,7 @@ def round_list(request):
 def round_detail(request, pk):
     require_perm(request.user, "nominations.view_round")
     nomination_round = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
-    units = selectors.units_for_submission(request.user).order_by("sort_order", "name")
+    units = selectors.units_for_submission(request.user).order_by("sort_order", "sort_name", "id")
     rows, totals = selectors.round_progress(nomination_round, units=units,
                                             nominations=selectors.progress_nominations(request.user))
     can_manage = request.user.has_perm("nominations.manage_round")

@@ -46,3 +46,11 @@ document.addEventListener("click", function (event) {
     }
   });
 });
+// polish (issue 13): filters fold away on phones; on wider screens they start open (the markup starts closed).
+document.addEventListener("DOMContentLoaded", function () {
+  if (window.matchMedia("(min-width: 761px)").matches) {
+    document.querySelectorAll("details.filter-fold").forEach(function (details) {
+      details.open = true;
+    });
+  }
+});

@@ -235,7 +235,9 @@ def build_world():
                                                closes_on=today + datetime.timedelta(days=30), required_for_nomination=False)
 
     def head_of(username):
-        return lambda unit: UserFactory(username=username, role=Role.UNIT, unit=unit, full_name=f"Trưởng {unit.short_code}")
+        # at the unit's key: the account pages (movements:account_*) name the user at A_ID / B_ID
+        return lambda unit: UserFactory(pk=unit.pk, username=username, role=Role.UNIT, unit=unit, full_name=f"Trưởng {unit.short_code}",
+                                        email=f"{username}@example.test")
 
     a = build_side(pk=A_ID, agency=agency, window=window, label="Phòng Quản lý khoa học", short_code="QLKH",
                    head=head_of("truong_a"), private="Ánh", sent=False)

@@ -50,3 +50,23 @@ def test_history_page_is_office_only(client, head_a, person_a):
     client.force_login(head_a)
     response = client.get(reverse("audit_history", args=["movements", "person", person_a.pk]))
     assert response.status_code == 403
+
+
+# polish (issue 13): states by their Vietnamese names, and a way back.
+def test_history_names_states_in_vietnamese_and_links_back(client, office_user):
+    from tdkt.audit import audit_record
+    from tdkt.enums import AuditAction
+    from tests.factories.movements import CampaignFactory
+
+    campaign = CampaignFactory(status="launched")
+    audit_record(actor=office_user, action=AuditAction.TRANSITION, obj=campaign, from_state="draft", to_state="launched")
+    client.force_login(office_user)
+    url = reverse("audit_history", args=["movements", "campaign", campaign.pk])
+    came_from = f"http://testserver{reverse('movements:campaign_detail', args=[campaign.pk])}"
+    body = client.get(url, HTTP_REFERER=came_from).content.decode()
+    assert "Chuyển trạng thái: Dự thảo → Đã phát động" in body
+    assert "draft" not in body and "launched" not in body
+    assert f'href="{came_from}"' in body
+    # from elsewhere (another site, or no referer): home
+    body = client.get(url, HTTP_REFERER="https://evil.example/").content.decode()
+    assert f'<a class="btn btn-secondary" href="{reverse("home")}">' in body
