@@ -4,8 +4,8 @@ from django.urls import include, path, register_converter
 
 from . import views
 from .converters import IdConverter, YearConverter
-from .signing import views as signing_views
 from .forms import PasswordResetRequestForm
+from .signing import views as signing_views
 
 # Before the apps' URLs are included: they use <id:…> and <year:…>.
 register_converter(IdConverter, "id")

@@ -18,7 +18,7 @@ def fill_sort_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('movements', '0005_history_change_requests'),
+        ('movements', '0007_agency_signature_images'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tdkt', '0004_periodic_jobs_heartbeat'),
+        ('tdkt', '0006_exportjob_back_url_exportjob_title'),
     ]
 
     operations = [
