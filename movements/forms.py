@@ -273,8 +273,8 @@ class RegistrationForm(NFCFormMixin, forms.Form):
         return [(person, self[f"person_{person.pk}"]) for person in self.members]
 
     def member_choices(self):
-        """The choices of every member's select (“áp dụng cho tất cả” offers the same)."""
-        return [("", _("— Không đăng ký —"))] + [(pk, t.name) for pk, t in self._titles.items()]
+        """The choices of “áp dụng cho tất cả”: those of every member's select (the empty one clears them all)."""
+        return [("", _("— Bỏ đăng ký của mọi người —"))] + [(pk, t.name) for pk, t in self._titles.items()]
 
     def titles(self):
         return {person: self._titles.get(self.cleaned_data.get(f"person_{person.pk}") or "") for person in self.members}
