@@ -8,6 +8,8 @@
 - 20/12/2024: a sitting on an ad hoc 2024 round — a Giấy khen voted openly (passed), a Bằng khen for a collective by
   secret ballot (not passed), and a Giấy khen for the Trung tâm Ứng dụng entered from paper ballots by the secretary,
   its director recused; one member absent with a written opinion.
+- 26/12/2024: the Director's decision on what that sitting passed (the two Giấy khen), issued: number, bonus, the
+  nominations “có quyết định” and the awards in their history (issue 11).
 - A week from today: a sitting called for the 2025 annual round, with two vetted nominations on its agenda.
 
 Everything goes through the services (rules, workflows, audit). Safe to run again.
@@ -37,7 +39,7 @@ from tdkt.roles import Role
 
 from . import services
 from .enums import AttendanceStatus, Choice, CouncilPosition, MeetingKind, MeetingState
-from .models import Council, CouncilMember, Meeting
+from .models import Council, CouncilMember, Decision, Meeting
 
 DECISION = "125/QĐ-SKHCN"
 ROUND_2024 = "Khen thưởng đột xuất năm 2024: hoàn thành xuất sắc nhiệm vụ chuyển đổi số"
@@ -172,6 +174,20 @@ def _meeting_2025(office, council):
     services.meeting_schedule(actor=office, meeting=meeting)
 
 
+DECISION_DAY_2024 = datetime.date(2024, 12, 26)
+
+
+def _decision_2024(office):
+    """The decision on what the 2024 meeting passed (Giấy khen for a person and for a collective), issued: numbered in
+    the Sở's 2024 series, the nominations “có quyết định”, the awards in the history, the PDF stored."""
+    meeting = Meeting.objects.filter(title=MEETING_2024, state=MeetingState.CLOSED).first()
+    if meeting is None or Decision.objects.filter(meeting=meeting).exists():
+        return
+    with transaction.atomic():
+        for draft in services.decisions_create_from_meeting(actor=office, meeting=meeting, date=DECISION_DAY_2024):
+            services.decision_issue(actor=office, decision=draft)
+
+
 @transaction.atomic
 def seed(stdout=None):
     say = stdout.write if stdout else (lambda *_: None)
@@ -181,6 +197,7 @@ def seed(stdout=None):
         return
     council = _council(office)
     _meeting_2024(office, council)
+    _decision_2024(office)
     _meeting_2025(office, council)
     say(f"Hội đồng TĐKT: {council.members.filter(active=True, votes=True).count()} thành viên biểu quyết; "
         f"{Meeting.objects.filter(state=MeetingState.CLOSED).count()} phiên họp đã kết thúc, "

@@ -14,7 +14,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from movements.api import agency_profile
 from nominations.api import AwardRecord, AwardType, NominationRound, certificates_for
+from tdkt import numbering
 from tdkt.documents import DOCX_MIME, render_certificates
 from tdkt.exports import PDF_MIME, export_response
 from tdkt.shortcuts import apply_service_errors, export_view, require_perm
@@ -116,9 +118,11 @@ def decisions_from_round(request):
 def decision_detail(request, pk):
     decision = decision_or_404(request, pk)
     lines = services.decision_lines(decision)
+    agency = agency_profile()
+    preview = (numbering.number_preview(issuer_code=agency.doc_code, kind=numbering.DECISION, year=decision.date.year)
+               if decision.is_draft and agency and agency.doc_code else "")
     return render(request, "councils/decisions/detail.html", {
-        "d": decision, "lines": lines, "total": documents.decision_total(lines),
-        "reference": documents.annex_reference(decision, None) if decision.number else ""})
+        "d": decision, "lines": lines, "total": documents.decision_total(lines), "preview": preview})
 
 
 @login_required

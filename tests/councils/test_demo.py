@@ -1,15 +1,17 @@
 """The demo council (councils/demo.py): idempotent, through the services, consistent with the rules and the votes."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 
 from councils import demo
 from councils.enums import CouncilPosition, ItemState, MeetingState, Outcome, VotingMethod
-from councils.models import Attendance, Council, Meeting, Participation, Recusal, VoteRound
+from councils.models import Attendance, Council, Decision, Meeting, Participation, Recusal, VoteRound
 from movements.demo import seed_demo
 from nominations.demo import seed_demo_nominations
 from nominations.enums import NominationState
-from nominations.models import Nomination
+from nominations.models import AwardRecord, Nomination
 from nominations.rules_engine import check_nominations
 from tdkt.roles import Role
 
@@ -22,7 +24,8 @@ def seed_all():
     demo.seed()
 
 
-def test_the_demo_council_and_its_meetings(db):
+def test_the_demo_council_and_its_meetings(db, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # the decision's PDF
     seed_all()
     counts = (Council.objects.count(), Meeting.objects.count(), VoteRound.objects.count(), Participation.objects.count(),
               Nomination.objects.count())
@@ -43,7 +46,12 @@ def test_the_demo_council_and_its_meetings(db):
     assert {(rounds[i.pk].method, rounds[i.pk].is_paper, i.outcome) for i in items} == {
         (VotingMethod.OPEN, False, Outcome.PASSED), (VotingMethod.SECRET, False, Outcome.REJECTED),
         (VotingMethod.OPEN, True, Outcome.PASSED)}
-    assert {i.nomination.state for i in items} == {NominationState.COUNCIL_PASSED, NominationState.COUNCIL_REJECTED}
+    # what passed has its decision (issue 11): issued, numbered in 2024, the awards in the history
+    assert {i.nomination.state for i in items} == {NominationState.DECIDED, NominationState.COUNCIL_REJECTED}
+    [decision] = Decision.objects.filter(meeting=finished)
+    assert (decision.state, decision.number, decision.date, decision.lines.count()) == (
+        "issued", "01/QĐ-SKHCN", datetime.date(2024, 12, 26), 2)
+    assert AwardRecord.objects.filter(decision_number="01/QĐ-SKHCN", nomination__isnull=False).count() == 2
     [recusal] = Recusal.objects.filter(item__meeting=finished)
     assert (recusal.automatic, recusal.member.user.username, recusal.item.nomination.unit.short_code) == (True, "hd_ttud", "TTUD")
     assert Attendance.objects.filter(meeting=finished, status="written").count() == 1
