@@ -77,3 +77,24 @@ def test_office_issues_signs_seals_downloads_and_verifies(page, live_server, log
     out.mkdir(exist_ok=True)
     for name in ("decision.png", "verify.png"):
         shutil.copy(tmp_path / name, out / f"signing-{name}")
+
+
+def test_admin_uploads_the_signature_and_seal_images(page, live_server, login, tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    agency()
+    (tmp_path / "chu-ky.png").write_bytes(P.signature_png())
+    (tmp_path / "con-dau.png").write_bytes(P.seal_png())
+    (tmp_path / "trang.png").write_bytes(P.opaque_png())
+    login(page, UserFactory(role="admin"))
+    page.goto(f"{live_server.url}/co-quan/")
+    expect(page.locator(".agency-image-empty")).to_have_count(2)
+    page.get_by_label("Ảnh chữ ký của người ký").set_input_files(str(tmp_path / "trang.png"))
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_role("alert").first).to_contain_text("không có nền trong suốt")
+    page.get_by_label("Ảnh chữ ký của người ký").set_input_files(str(tmp_path / "chu-ky.png"))
+    page.get_by_label("Ảnh con dấu").set_input_files(str(tmp_path / "con-dau.png"))
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_role("status")).to_have_text("Đã lưu thông tin cơ quan.")
+    expect(page.locator(".agency-image img")).to_have_count(2)
+    Path("test-results").mkdir(exist_ok=True)
+    page.screenshot(path="test-results/signing-agency.png", full_page=True)
