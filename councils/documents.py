@@ -4,13 +4,15 @@ hold the same text; the decision's list (phụ lục) is an annex of the same fi
 "(Kèm theo Quyết định số … ngày … của …)" line. The Excel annex goes through the shared exporter
 (``councils/exports.py``)."""
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from movements.api import agency_profile
-from tdkt.documents import Annex, Article, Document, Issuer, Paragraph, Signer, Table, render_docx, render_pdf
+from tdkt.documents import Annex, Article, Document, Issuer, Paragraph, Signer, Table, register_document, render_docx, render_pdf
 from tdkt.text import ngay_thang_nam
 
 from .enums import DecisionState
+from .selectors import decisions_visible_to
 
 ANNEX_COLUMNS = ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị", "Hệ số", "Mức thưởng (đồng)"]
 ANNEX_WIDTHS = [6, 26, 20, 29, 7, 15]
@@ -96,6 +98,27 @@ def decision_pdf(decision, *, lines, agency=None):
 
 def decision_docx(decision, *, lines, agency=None):
     return render_docx(decision_document(decision, lines=lines, agency=agency))
+
+
+#: The decision as a named document (``tdkt.documents`` registry): a decision whose annex holds more lines than the PDF
+#: background threshold (``TDKT_EXPORT_BACKGROUND_ROWS_PDF``) is rendered by the task worker (part: pdfspeed).
+DECISION_DOCUMENT = "councils.decision"
+#: What a line prints (``line_row``), read with the lines in one query.
+LINE_RELATED = ("nomination__person__unit", "nomination__unit__parent")
+
+
+@register_document(DECISION_DOCUMENT, permission="councils.manage_decision")
+def decision_for(user, params):
+    """``params``: ``{"decision": id}``: a decision ``user`` may see, with its annexed list; 404 otherwise. The same
+    document in the request and later in the worker."""
+    try:
+        pk = int(str((params or {}).get("decision", "")))
+    except ValueError:
+        raise Http404 from None
+    decision = decisions_visible_to(user).filter(pk=pk).first()
+    if decision is None:
+        raise Http404
+    return decision_document(decision, lines=list(decision.lines.select_related(*LINE_RELATED).order_by("position", "pk")))
 
 
 def decision_filename(decision, ext):

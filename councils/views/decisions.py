@@ -19,7 +19,7 @@ from nominations.api import AwardRecord, AwardType, NominationRound, certificate
 from tdkt import numbering
 from tdkt.documents import DOCX_MIME, render_certificates
 from tdkt.exports import PDF_MIME, export_response
-from tdkt.shortcuts import apply_service_errors, export_view, require_perm
+from tdkt.shortcuts import apply_service_errors, document_view, export_view, require_perm
 from tdkt.signing.views import render_report
 from tdkt.uploads import file_response
 
@@ -250,11 +250,12 @@ def decision_file(request, pk, fmt):
             return file_response(decision.pdf_signed, documents.decision_filename(decision, "pdf"))
         if decision.pdf_unsigned:
             return file_response(decision.pdf_unsigned, documents.decision_filename(decision, "pdf"))
-        return _attachment(documents.decision_pdf(decision, lines=services.decision_lines(decision)), PDF_MIME,
-                           documents.decision_filename(decision, "pdf"))
-    if fmt == "docx":
-        return _attachment(documents.decision_docx(decision, lines=services.decision_lines(decision)), DOCX_MIME,
-                           documents.decision_filename(decision, "docx"))
+    if fmt in ("pdf", "docx"):  # at once, or for a long annex a background job (its page, "Tệp của tôi")
+        return document_view(request, documents.DECISION_DOCUMENT, fmt, params={"decision": str(decision.pk)},
+                             filename=documents.decision_filename(decision, fmt).removesuffix(f".{fmt}"),
+                             title=_("Quyết định %(n)s (%(fmt)s)") % {"n": decision.number or _("(dự thảo)"),
+                                                                     "fmt": "PDF" if fmt == "pdf" else "Word"},
+                             back_url=reverse("councils:decision_detail", args=[decision.pk]))
     if fmt == "xlsx":
         return export_response(DecisionAnnexExporter(decision), "xlsx")
     raise Http404

@@ -75,3 +75,55 @@ def test_files_of_a_draft(client, office, draft):
     xlsx = client.get(reverse("councils:decision_file", args=[draft.pk, "xlsx"]))
     assert xlsx["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert client.get(reverse("councils:decision_file", args=[draft.pk, "odt"])).status_code == 404
+
+
+# ---------------------------------------------------------------- a long annex renders in the background (part: pdfspeed)
+
+def test_a_decision_with_a_long_annex_renders_in_the_background_and_lands_in_my_files(client, office, draft, settings,
+                                                                                      django_capture_on_commit_callbacks):
+    from tdkt.export_jobs import export_job_run
+    from tdkt.models import ExportJob
+
+    settings.TDKT_EXPORT_BACKGROUND_ROWS = {"xlsx": 5000, "pdf": 2}  # the draft's annex has 3 lines
+    client.force_login(office)
+    detail = reverse("councils:decision_detail", args=[draft.pk])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.get(reverse("councils:decision_file", args=[draft.pk, "pdf"]))
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("export_job", args=[job.pk]) and len(queued) == 1
+    assert (job.user, job.key, job.fmt, job.rows, job.params, job.title, job.back_url, job.filename, job.status) == (
+        office, "councils.decision", "pdf", 3, {"decision": str(draft.pk)}, "Quyết định (dự thảo) (PDF)", detail,
+        f"du-thao-quyet-dinh-{draft.pk}.pdf", "pending")
+    page = client.get(response["Location"]).content.decode()
+    assert "Đang tạo: Quyết định (dự thảo) (PDF) (3 dòng)." in page and f'href="{detail}">← Quay lại trang trước</a>' in page
+    assert f'<a href="{reverse("my_files")}">Tệp của tôi</a>' in page
+
+    job = export_job_run(job_id=job.pk)
+    assert (job.status, job.error) == ("done", "")
+    files = client.get(reverse("my_files")).content.decode()
+    assert "Quyết định (dự thảo) (PDF)" in files and reverse("export_job_download", args=[job.pk]) in files
+    download = client.get(reverse("export_job_download", args=[job.pk]))
+    content = b"".join(download.streaming_content) if download.streaming else download.content
+    assert (download.status_code, content[:5]) == (200, b"%PDF-")
+    assert download["Content-Disposition"] == f'attachment; filename="du-thao-quyet-dinh-{draft.pk}.pdf"'
+
+    # Word the same way; at the threshold (3 lines, threshold 3) the file comes at once, no job
+    assert client.get(reverse("councils:decision_file", args=[draft.pk, "docx"])).status_code == 302
+    assert ExportJob.objects.filter(fmt="docx", key="councils.decision").count() == 1
+    settings.TDKT_EXPORT_BACKGROUND_ROWS = {"xlsx": 5000, "pdf": 3}
+    pdf = client.get(reverse("councils:decision_file", args=[draft.pk, "pdf"]))
+    assert (pdf.status_code, pdf.content[:5], ExportJob.objects.count()) == (200, b"%PDF-", 2)
+
+
+def test_a_background_decision_is_only_for_who_may_see_it(client, office, draft, head_a):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from tdkt.documents import build_document
+
+    with pytest.raises(PermissionDenied):
+        build_document("councils.decision", head_a, {"decision": str(draft.pk)})
+    for params in ({"decision": "x"}, {"decision": str(draft.pk + 1000)}, {}):
+        with pytest.raises(Http404):
+            build_document("councils.decision", office, params)
+    assert build_document("councils.decision", office, {"decision": str(draft.pk)}).number == "/QĐ-SKHCN"
