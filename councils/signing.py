@@ -62,15 +62,18 @@ def _minutes_block(minutes):
 
 def _proposal_pdf(proposal):
     # the documents module renders with WeasyPrint: loaded only when a tờ trình is signed
-    from . import documents, services
+    from . import documents
 
-    return documents.proposal_pdf(proposal, lines=services.proposal_lines(proposal))
+    related = ("round", "person", "person__unit", "unit", "title", "form", "submission__unit")
+    lines = list(proposal.lines.select_related(*(f"nomination__{name}" for name in related)).order_by("position", "pk"))
+    return documents.proposal_pdf(proposal, lines=lines)
 
 
 def _minutes_pdf(minutes):
-    # the minutes and WeasyPrint are loaded only when minutes are signed
+    # the minutes (their document and summary) and WeasyPrint are loaded only when minutes are signed
     from tdkt.documents import render_pdf
 
+    # as above: only when minutes are signed
     from .minutes import minutes_document
     from .selectors import meeting_summary
 
@@ -82,6 +85,7 @@ def tally_pdf(minutes):
     # as above: the minutes module and WeasyPrint only when the vote count is printed
     from tdkt.documents import render_pdf
 
+    # as above: only when the vote count is printed
     from .minutes import tally_document
     from .selectors import meeting_summary
 
