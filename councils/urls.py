@@ -32,6 +32,7 @@ urlpatterns = [
     path("phien-hop/<id:pk>/ket-qua/xuat/", views.summary_export, name="summary_export"),
     path("phien-hop/<id:pk>/bien-ban/", views.minutes_download, name="minutes_download"),
     path("phien-hop/<id:pk>/bien-ban/ban-hanh/", views.minutes_issue, name="minutes_issue"),
+    path("phien-hop/<id:pk>/bien-ban/ky-so/", views.minutes_sign, name="minutes_sign"),  # issue 12
     path("phien-hop/<id:pk>/lap-quyet-dinh/", views.decisions_from_meeting, name="decisions_from_meeting"),
     # agenda items
     path("noi-dung/<id:pk>/", views.item_detail, name="item_detail"),
@@ -69,4 +70,6 @@ urlpatterns = [
     path("to-trinh/<id:pk>/trinh/", views.proposal_send, name="proposal_send"),
     path("to-trinh/<id:pk>/quyet-dinh-tinh/", views.proposal_record, name="proposal_record"),
     path("to-trinh/<id:pk>/tai-ve/<str:fmt>/", views.proposal_file, name="proposal_file"),
+    path("to-trinh/<id:pk>/ky-so/", views.proposal_sign, name="proposal_sign"),  # issue 12
+    path("to-trinh/<id:pk>/dong-dau-so/", views.proposal_seal, name="proposal_seal"),  # issue 12
 ]

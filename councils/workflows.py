@@ -32,10 +32,22 @@ from tdkt.roles import manages_council, seals_document, signs_document
 from tdkt.workflow import Move, Workflow
 
 from . import rules as perms
-from . import signing as decision_signing
+from . import signing as doc_signing
 from .counting import paper_counts, recused_ids, result_of, roll_of, seal
 from .enums import AttendanceStatus, ItemState, MeetingKind, MeetingState, Outcome, SignatureState, VoteRoundState
-from .models import AgendaItem, Attendance, BallotBox, CouncilMember, Decision, Meeting, Recusal, VoteRound, VotingRule
+from .models import (
+    AgendaItem,
+    Attendance,
+    BallotBox,
+    CouncilMember,
+    Decision,
+    Meeting,
+    MeetingMinutes,
+    Proposal,
+    Recusal,
+    VoteRound,
+    VotingRule,
+)
 from .recusal import automatic_recusals
 from .tally import TERM_FIELDS
 
@@ -326,27 +338,37 @@ ITEM_WORKFLOW = Workflow(
 )
 
 
-# ---------------------------------------------------------------- digital signatures of a decision (issue 12)
+# ---------------------------------------------------------------- digital signatures (issue 12)
 #
 #     chưa ký số → đã ký số (“Ký số”: the signer's key) → đã ký số và đóng dấu số (“Đóng dấu số”: the văn thư)
 #
-# Both only on an issued decision in force; never backwards (a change is a replacing decision, which starts unsigned).
+# One table for the three signed documents (decision, tờ trình, minutes: councils/signing.py says what differs; the
+# minutes have no seal step). Only on an issued document; never backwards (a change is a replacing document).
 
-DECISION_SIGNING_WORKFLOW = Workflow(
-    name="decision_signing",
-    model=Decision,
-    states=SignatureState,
-    state_field="signature_state",
-    audit_fields=("signed_subject", "signed_serial", "sealed_subject", "sealed_serial", "pdf_signed"),
-    invalid_message=gettext_lazy("“%(obj)s” đang ở bước “%(from)s”: không chuyển sang “%(to)s” được (một văn bản đã ký "
-                                 "không ký lại; thay đổi nội dung là ban hành quyết định thay thế)."),
-    moves=[
-        Move((SignatureState.UNSIGNED,), SignatureState.SIGNED, label=gettext_lazy("Ký số"), allowed=signs_document,
-             checks=[decision_signing.in_force, decision_signing.signature_image_present],
-             before_save=[decision_signing.sign_as_signer]),
-        Move((SignatureState.SIGNED,), SignatureState.SEALED, label=gettext_lazy("Đóng dấu số"), allowed=seals_document,
-             checks=[decision_signing.in_force, decision_signing.seal_image_present,
-                     decision_signing.signed_file_unchanged],
-             before_save=[decision_signing.seal_as_agency]),
-    ],
-)
+SIGNING_AUDIT_FIELDS = ("signed_subject", "signed_serial", "sealed_subject", "sealed_serial", "pdf_unsigned", "pdf_signed")
+
+
+def signing_workflow(model, name, *, seals=True, after_signing=()):
+    moves = [Move((SignatureState.UNSIGNED,), SignatureState.SIGNED, label=gettext_lazy("Ký số"), allowed=signs_document,
+                  checks=[doc_signing.in_force, doc_signing.signature_image_present],
+                  before_save=[doc_signing.sign_as_signer, *after_signing])]
+    if seals:
+        moves.append(Move((SignatureState.SIGNED,), SignatureState.SEALED, label=gettext_lazy("Đóng dấu số"),
+                          allowed=seals_document,
+                          checks=[doc_signing.in_force, doc_signing.seal_image_present, doc_signing.signed_file_unchanged],
+                          before_save=[doc_signing.seal_as_agency]))
+    return Workflow(
+        name=name, model=model, states=SignatureState, state_field="signature_state",
+        audit_fields=SIGNING_AUDIT_FIELDS + (("tally_pdf_signed",) if after_signing else ()),
+        invalid_message=gettext_lazy("“%(obj)s” đang ở bước “%(from)s”: không chuyển sang “%(to)s” được (một văn bản đã "
+                                     "ký không ký lại; thay đổi nội dung là ban hành văn bản thay thế)."),
+        moves=moves,
+    )
+
+
+DECISION_SIGNING_WORKFLOW = signing_workflow(Decision, "decision_signing")
+PROPOSAL_SIGNING_WORKFLOW = signing_workflow(Proposal, "proposal_signing")
+MINUTES_SIGNING_WORKFLOW = signing_workflow(MeetingMinutes, "minutes_signing", seals=False,
+                                            after_signing=[doc_signing.sign_attachments])
+SIGNING_WORKFLOWS = {Decision: DECISION_SIGNING_WORKFLOW, Proposal: PROPOSAL_SIGNING_WORKFLOW,
+                     MeetingMinutes: MINUTES_SIGNING_WORKFLOW}

@@ -10,6 +10,7 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 # The award catalogues: the one allowed import from nominations (a leaf module).
@@ -17,7 +18,7 @@ from nominations.catalogues import CommendationForm as AwardForm
 from nominations.catalogues import EmulationTitle
 from tdkt.enums import Role
 
-from . import services
+from . import demo_images, services
 from .enums import (
     CampaignDocumentKind,
     CampaignKind,
@@ -183,6 +184,9 @@ def seed_demo(stdout=None):
     director = units["BGD"].head
     if not profile.director_name and director:
         services.agency_profile_update(actor=None, director_name=director.full_name)
+    if not profile.signature_image or not profile.seal_image:  # issue 12: a signable demo (the keys: README)
+        services.agency_profile_update(actor=None, signature_image=ContentFile(demo_images.signature_png(), "chu-ky.png"),
+                                       seal_image=ContentFile(demo_images.seal_png(), "con-dau.png"))
 
     User = get_user_model()
     for username, full_name, role, unit_code in DEMO_USERS:

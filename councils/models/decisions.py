@@ -21,11 +21,34 @@ from .meetings import Meeting
 
 
 def decision_pdf_path(instance, filename):
-    return storage_name("decisions", filename)
+    """Where a signed document's PDFs are stored: a folder per kind (decisions, tờ trình, minutes; issue 12)."""
+    return storage_name(getattr(instance, "pdf_folder", "decisions"), filename)
 
 
 def province_decision_path(instance, filename):
     return storage_name("province-decisions", filename)
+
+
+class DigitallySigned(models.Model):
+    """The digital signatures of a document of the Sở (issue 12; decisions, tờ trình, minutes): the steps after issuing
+    (``councils/workflows.py`` ``signing_workflow``, one mechanism for the three). The signed file is what is
+    downloaded; the unsigned one (``pdf_unsigned``) stays in the record. Each signature's certificate is kept."""
+
+    pdf_folder = "decisions"
+
+    pdf_unsigned = models.FileField(_("bản PDF (chưa ký)"), upload_to=decision_pdf_path, blank=True, max_length=255)
+    signature_state = models.CharField(_("ký số"), max_length=8, choices=SignatureState.choices,
+                                       default=SignatureState.UNSIGNED)
+    pdf_signed = models.FileField(_("bản PDF đã ký số"), upload_to=decision_pdf_path, blank=True, max_length=255)
+    signed_subject = models.CharField(_("chứng thư của người ký"), max_length=300, blank=True)
+    signed_serial = models.CharField(_("số hiệu chứng thư của người ký"), max_length=80, blank=True)
+    signed_at = models.DateTimeField(_("ký số lúc"), null=True, blank=True)
+    sealed_subject = models.CharField(_("chứng thư của cơ quan"), max_length=300, blank=True)
+    sealed_serial = models.CharField(_("số hiệu chứng thư của cơ quan"), max_length=80, blank=True)
+    sealed_at = models.DateTimeField(_("đóng dấu số lúc"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class Signed(models.Model):
@@ -65,7 +88,7 @@ class Signed(models.Model):
         return [self.signer_position.upper()]
 
 
-class Decision(Signed):
+class Decision(DigitallySigned, Signed):
     """A decision of the director granting one title or form to a list (its lines)."""
 
     title = models.ForeignKey(EmulationTitle, verbose_name=_("danh hiệu thi đua"), on_delete=models.PROTECT, null=True, blank=True,
@@ -84,22 +107,10 @@ class Decision(Signed):
     reason = models.TextField(_("lý do thu hồi, thay thế"), blank=True)
     replaced_by = models.ForeignKey("self", verbose_name=_("được thay thế bởi"), on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="replaces")
-    pdf_unsigned = models.FileField(_("bản PDF (chưa ký)"), upload_to=decision_pdf_path, blank=True, max_length=255)
     issued_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ban hành"), on_delete=models.PROTECT, null=True,
                                   blank=True, related_name="+")
     ended_at = models.DateTimeField(_("thu hồi, thay thế lúc"), null=True, blank=True)
-    # Digital signatures (issue 12): the steps after issuing (councils/workflows.py DECISION_SIGNING_WORKFLOW). The
-    # signed file is what is downloaded; the unsigned one stays in the record. Each signature's certificate is kept.
-    signature_state = models.CharField(_("ký số"), max_length=8, choices=SignatureState.choices,
-                                       default=SignatureState.UNSIGNED)
-    pdf_signed = models.FileField(_("bản PDF đã ký số"), upload_to=decision_pdf_path, blank=True, max_length=255)
-    signed_subject = models.CharField(_("chứng thư của người ký"), max_length=300, blank=True)
-    signed_serial = models.CharField(_("số hiệu chứng thư của người ký"), max_length=80, blank=True)
-    signed_at = models.DateTimeField(_("ký số lúc"), null=True, blank=True)
-    sealed_subject = models.CharField(_("chứng thư của cơ quan"), max_length=300, blank=True)
-    sealed_serial = models.CharField(_("số hiệu chứng thư của cơ quan"), max_length=80, blank=True)
-    sealed_at = models.DateTimeField(_("đóng dấu số lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("quyết định khen thưởng")
@@ -167,9 +178,11 @@ class DecisionLine(models.Model):
         return self.nomination.scope_unit_id
 
 
-class Proposal(Signed):
+class Proposal(DigitallySigned, Signed):
     """A tờ trình of the Sở to UBND tỉnh (through its Ban Thi đua – Khen thưởng) proposing a title or form above the
     director's authority for a list; the province's decision is recorded on it once, for the lines it passed."""
+
+    pdf_folder = "proposals"
 
     title = models.ForeignKey(EmulationTitle, verbose_name=_("danh hiệu thi đua"), on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+")

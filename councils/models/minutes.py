@@ -7,16 +7,23 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .decisions import DigitallySigned, decision_pdf_path
 from .meetings import Meeting
 
 
-class MeetingMinutes(models.Model):
+class MeetingMinutes(DigitallySigned):
+    # Digital signature (issue 12): the chair's only (“Ký số”), see councils/signing.py; no seal on a council's minutes.
+    pdf_folder = "minutes"
+
     meeting = models.OneToOneField(Meeting, verbose_name=_("phiên họp"), on_delete=models.PROTECT, related_name="minutes")
     number = models.CharField(_("số biên bản"), max_length=40)
     tally_number = models.CharField(_("số biên bản kiểm phiếu"), max_length=40, blank=True)
     issued_at = models.DateTimeField(_("ban hành lúc"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ban hành"), on_delete=models.PROTECT,
                                   related_name="+")
+    # The biên bản kiểm phiếu, a separate file: signed by the agency as an attachment when the minutes are signed.
+    tally_pdf_signed = models.FileField(_("biên bản kiểm phiếu đã ký số"), upload_to=decision_pdf_path, blank=True,
+                                        max_length=255)
 
     class Meta:
         verbose_name = _("biên bản phiên họp")

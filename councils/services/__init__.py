@@ -58,7 +58,7 @@ from .meetings import (
     recusal_remove,
 )
 from .minutes import meeting_minutes_issue
-from .signing import decision_seal, decision_sign  # issue 12: digital signatures
+from .signing import decision_seal, decision_sign, document_seal, document_sign  # issue 12: digital signatures
 from .voting import (
     consultations_close_due,
     item_defer,
@@ -73,7 +73,7 @@ from .voting import (
 )
 
 __all__ = [
-    "decision_seal", "decision_sign",
+    "decision_seal", "decision_sign", "document_seal", "document_sign",
     "COUNCIL_FIELDS", "EDITABLE_FIELDS", "MEETING_FIELDS", "MEMBER_FIELDS", "VOTING_RULE_FIELDS",
     "council_create", "council_update", "member_add", "member_update", "voting_rule_create", "voting_rule_update",
     "meeting_create", "meeting_update", "meeting_transition", "meeting_schedule", "meeting_start", "meeting_close",

@@ -28,7 +28,7 @@ from ..enums import DecisionState, MeetingState, ProposalState, SignatureState
 from ..exports import DecisionAnnexExporter
 from ..forms import DecisionDateForm, DecisionForm, ProposalForm, ProvinceDecisionForm, ReasonForm, RoundDecisionForm
 from ..models import DecisionLine
-from ..workflows import DECISION_SIGNING_WORKFLOW
+from ..workflows import SIGNING_WORKFLOWS
 from .common import meeting_or_404, refusal
 
 PERM = "councils.manage_decision"
@@ -123,12 +123,11 @@ def decision_detail(request, pk):
     agency = agency_profile()
     preview = (numbering.number_preview(issuer_code=agency.doc_code, kind=numbering.DECISION, year=decision.date.year)
                if decision.is_draft and agency and agency.doc_code else "")
-    step_urls = {SignatureState.SIGNED: "councils:decision_sign", SignatureState.SEALED: "councils:decision_seal"}
-    signing_moves = [(move.label, reverse(step_urls[move.target], args=[pk]))
-                     for move in (DECISION_SIGNING_WORKFLOW.available(request.user, decision) if decision.is_issued else [])]
+    urls = {SignatureState.SIGNED: reverse("councils:decision_sign", args=[pk]),
+            SignatureState.SEALED: reverse("councils:decision_seal", args=[pk])}
     return render(request, "councils/decisions/detail.html", {
         "d": decision, "lines": lines, "total": documents.decision_total(lines), "preview": preview,
-        "signing_moves": signing_moves})
+        "signing_moves": signing_moves(request.user, decision, urls) if decision.is_issued else []})
 
 
 @login_required
@@ -267,7 +266,11 @@ def decision_file(request, pk, fmt):
 def proposal_detail(request, pk):
     proposal = proposal_or_404(request, pk)
     lines = services.proposal_lines(proposal)
-    return render(request, "councils/decisions/proposal_detail.html", {"p": proposal, "lines": lines})
+    urls = {SignatureState.SIGNED: reverse("councils:proposal_sign", args=[pk]),
+            SignatureState.SEALED: reverse("councils:proposal_seal", args=[pk])}
+    return render(request, "councils/decisions/proposal_detail.html", {
+        "p": proposal, "lines": lines,
+        "signing_moves": signing_moves(request.user, proposal, urls) if proposal.state != ProposalState.DRAFT else []})
 
 
 @login_required
@@ -338,9 +341,13 @@ def proposal_file(request, pk, fmt):
     proposal = proposal_or_404(request, pk)
     lines = services.proposal_lines(proposal)
     if fmt == "pdf":
+        if proposal.pdf_signed:  # issue 12: the signed file replaces the unsigned one for download
+            return file_response(proposal.pdf_signed, documents.proposal_filename(proposal, "pdf"))
         return _attachment(documents.proposal_pdf(proposal, lines=lines), PDF_MIME, documents.proposal_filename(proposal, "pdf"))
     if fmt == "docx":
         return _attachment(documents.proposal_docx(proposal, lines=lines), DOCX_MIME, documents.proposal_filename(proposal, "docx"))
+    if fmt == "unsigned" and proposal.pdf_unsigned:  # the stored PDF as it was before the signatures
+        return file_response(proposal.pdf_unsigned, documents.proposal_filename(proposal, "pdf").replace(".pdf", "-chua-ky.pdf"))
     if fmt == "scan" and proposal.province_file:
         return file_response(proposal.province_file, proposal.province_file_name or None)
     raise Http404
@@ -376,42 +383,65 @@ def decision_statistics(request):
 
 # ---------------------------------------------------------------- digital signatures (issue 12)
 
-def _signing_step(request, pk, *, to_state, service, done):
-    decision = decision_or_404(request, pk)
-    back = reverse("councils:decision_detail", args=[pk])
-    move = next((m for m in DECISION_SIGNING_WORKFLOW.available(request.user, decision) if m.target == to_state), None)
+def signing_step(request, document, *, to_state, back, done):
+    """The confirmation page and the POST of one signing step of ``document`` (a decision, a tờ trình, minutes)."""
+    workflow = SIGNING_WORKFLOWS[type(document)]
+    move = next((m for m in workflow.available(request.user, document) if m.target == to_state), None)
     if move is None:
-        if not any(m.target == to_state for m in DECISION_SIGNING_WORKFLOW.moves
-                   if m.admits(decision.signature_state)):
+        if not any(m.target == to_state for m in workflow.moves if m.admits(document.signature_state)):
             messages.error(request, _("%(d)s: bước này không còn làm được (%(state)s).") % {
-                "d": decision, "state": decision.get_signature_state_display()})
+                "d": document, "state": document.get_signature_state_display()})
             return redirect(back)
         raise PermissionDenied
+    service = services.document_sign if to_state == SignatureState.SIGNED else services.document_seal
     if request.method == "POST":
         try:
-            service(actor=request.user, decision=decision)
-            messages.success(request, done % {"n": decision.number})
+            service(actor=request.user, document=document)
+            messages.success(request, done)
         except ValidationError as exc:
             refusal(request, exc)
         return redirect(back)
     return render(request, "councils/confirm.html", {
-        "title": _("%(step)s Quyết định số %(n)s?") % {"step": move.label, "n": decision.number}, "back": back,
+        "title": _("%(step)s %(d)s?") % {"step": move.label, "d": document}, "back": back,
         "intro": _("Văn bản được ký bằng khóa đã cấu hình trên máy chủ; chữ ký số ghi vào tệp PDF không gỡ ra được. "
-                   "Sau khi ký, muốn thay đổi nội dung phải ban hành quyết định thay thế.")})
+                   "Sau khi ký, muốn thay đổi nội dung phải ban hành văn bản thay thế.")})
+
+
+def signing_moves(user, document, urls):
+    """(label, url) of the signing steps ``user`` may take on ``document`` now; ``urls``: target state → URL."""
+    return [(move.label, urls[move.target]) for move in SIGNING_WORKFLOWS[type(document)].available(user, document)]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_sign(request, pk):
-    return _signing_step(request, pk, to_state=SignatureState.SIGNED, service=services.decision_sign,
-                         done=_("Đã ký số Quyết định số %(n)s; văn thư đóng dấu số tiếp theo."))
+    decision = decision_or_404(request, pk)
+    return signing_step(request, decision, to_state=SignatureState.SIGNED, back=reverse("councils:decision_detail", args=[pk]),
+                        done=_("Đã ký số Quyết định số %(n)s; văn thư đóng dấu số tiếp theo.") % {"n": decision.number})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_seal(request, pk):
-    return _signing_step(request, pk, to_state=SignatureState.SEALED, service=services.decision_seal,
-                         done=_("Đã đóng dấu số Quyết định số %(n)s."))
+    decision = decision_or_404(request, pk)
+    return signing_step(request, decision, to_state=SignatureState.SEALED, back=reverse("councils:decision_detail", args=[pk]),
+                        done=_("Đã đóng dấu số Quyết định số %(n)s.") % {"n": decision.number})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_sign(request, pk):
+    proposal = proposal_or_404(request, pk)
+    return signing_step(request, proposal, to_state=SignatureState.SIGNED, back=reverse("councils:proposal_detail", args=[pk]),
+                        done=_("Đã ký số Tờ trình số %(n)s; văn thư đóng dấu số tiếp theo.") % {"n": proposal.number})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_seal(request, pk):
+    proposal = proposal_or_404(request, pk)
+    return signing_step(request, proposal, to_state=SignatureState.SEALED, back=reverse("councils:proposal_detail", args=[pk]),
+                        done=_("Đã đóng dấu số Tờ trình số %(n)s.") % {"n": proposal.number})
 
 
 @login_required

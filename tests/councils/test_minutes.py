@@ -1,10 +1,8 @@
 """The council's documents (councils/minutes.py): the biên bản họp Hội đồng (Mẫu 1.9) and the biên bản kiểm phiếu,
 numbered in the council's own series when the secretary issues them, printed on the Nghị định 30 document base."""
 
-import datetime
 import io
 import re
-from decimal import Decimal
 
 import docx
 import pytest
@@ -13,50 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from councils import minutes, selectors, services
-from councils.enums import AttendanceStatus, Choice, VotingBase, VotingMethod
 from councils.models import MeetingMinutes
-from movements.models import AgencyProfile
-from nominations.enums import NominationState
 from tdkt.documents import render_docx, render_pdf
 from tdkt.models import AuditEvent
 from tdkt.roles import Role
 from tests.factories import UnitUserFactory, UserFactory
-from tests.factories.councils import present, rule_for, sitting, vetted
-from tests.factories.nominations import NominationFactory, SubmissionFactory, title
+from tests.factories.councils import present, sitting, vetted
 from tests.pdfcheck import pdf_text, render_checked
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def closed(office, council9):
-    """A sitting with an open vote (one recusal) and a secret ballot, closed at 10:15."""
-    AgencyProfile.objects.create(name="Sở Khoa học và Công nghệ", parent_name="UBND tỉnh Hưng Yên", doc_code="SKHCN",
-                                 place_name="Hưng Yên")
-    council, seats, secretary = council9
-    rule_for(title("LDTT"), method=VotingMethod.OPEN, base=VotingBase.PRESENT, threshold=Decimal("50"), comparison="gt")
-    rule_for(title("CSTDCS"), method=VotingMethod.SECRET, base=VotingBase.ALL, threshold=Decimal("50"))
-    own = NominationFactory(submission=SubmissionFactory(unit=seats[5].person.unit), person=seats[5].person,
-                            state=NominationState.VETTED_PASS)
-    cstdcs = vetted(1, code="CSTDCS")
-    statuses = present(seats[:7], written=seats[7:8])
-    meeting, items = sitting(office=office, council=council, chair=seats[0], secretary=secretary, nominations=[own, *cstdcs],
-                             statuses=statuses)
-    services.attendance_set(actor=office, meeting=meeting, statuses={**statuses, seats[8]: AttendanceStatus.ABSENT},
-                            notes={seats[8]: "Đi công tác."})
-    ldtt, secret = sorted(items, key=lambda i: i.position)
-    services.voting_open(actor=seats[0].user, items=[ldtt, secret])
-    for seat in seats[:5]:
-        services.vote_cast(actor=seat.user, item=ldtt, choice=Choice.YES)
-    for seat, choice in zip(seats[:7], [Choice.YES] * 5 + [Choice.NO, Choice.ABSTAIN], strict=True):
-        services.vote_cast(actor=seat.user, item=secret, choice=choice)
-    services.voting_close(actor=seats[0].user, items=[ldtt, secret])
-    services.meeting_close(actor=seats[0].user, meeting=meeting)
-    meeting.refresh_from_db()
-    type(meeting).objects.filter(pk=meeting.pk).update(
-        closed_at=timezone.make_aware(datetime.datetime(2026, 1, 15, 10, 15)))
-    meeting.refresh_from_db()
-    return meeting, seats, secretary, own, cstdcs[0]
 
 
 def test_the_secretary_issues_the_minutes_and_takes_numbers_in_the_council_series(closed, office):

@@ -54,3 +54,12 @@ def issued_decision(*, office, nominations, date=DECISION_DAY):
     meeting, _items = passed_meeting(office=office, nominations=nominations)
     (decision,) = services.decisions_create_from_meeting(actor=office, meeting=meeting, date=date)
     return services.decision_issue(actor=office, decision=decision)
+
+
+def sent_proposal(*, office, nominations, date=DECISION_DAY):
+    """One tờ trình sent to UBND tỉnh (numbered) for ``nominations`` (a title above the director's authority, e.g.
+    ``vetted(2, code="CSTD_TINH")``) passed at a meeting. Returns the proposal."""
+    agency()
+    meeting, _items = passed_meeting(office=office, nominations=nominations)
+    (proposal,) = services.proposals_create_from_meeting(actor=office, meeting=meeting, date=date)
+    return services.proposal_send(actor=office, proposal=proposal)
