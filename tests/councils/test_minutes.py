@@ -85,7 +85,10 @@ def test_the_vote_count_minutes_print_counts_only(closed, tmp_path):
     text = pdf_text(render_checked(render_pdf, document, tmp_path / "kp.pdf"))
     flat = " ".join(text.split())
     assert "Số: 02/BB-HĐTĐKT" in text and "Kèm theo Biên bản họp Hội đồng số 01/BB-HĐTĐKT." in flat
-    assert re.search(r"1 +Nguyễn Văn Thử \d+ \(Chiến +7 +7 +5 +1 +1 +55,56 +Đạt", text)  # issued, returned, yes, no, abstain
+    # the item's row: its number and subject, then issued, returned, yes, no, abstain, share, outcome (a long factory
+    # name may wrap inside its cell, so the name and the counts are read on their own)
+    assert re.search(r"^ *1 +Nguyễn Văn Thử \d+", text, re.M)
+    assert re.search(r" 7 +7 +5 +1 +1 +55,56 +Đạt$", text, re.M)
     assert own.person.full_name not in flat  # the open vote is not in the count
     voters = [seat.person.full_name for seat in seats[1:7]]  # the chair (seats[0]) signs
     assert not [name for name in voters if re.search(rf"{name}\b", flat)]  # no voter named: only the signatories
