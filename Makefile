@@ -34,11 +34,11 @@ run: seed
 test: install
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	$(PY) -m pytest -q --ignore=tests/e2e
+	$(PY) -m pytest -q -n 2 --durations=15 --ignore=tests/e2e
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -q tests/e2e --screenshot only-on-failure --output test-results
 
 unit: install
-	$(PY) -m pytest -q --ignore=tests/e2e
+	$(PY) -m pytest -q -n 2 --durations=15 --ignore=tests/e2e
 
 e2e: install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -q tests/e2e --screenshot only-on-failure --output test-results
