@@ -35,7 +35,7 @@ def test_the_office_issues_a_decision_from_a_meetings_passed_items_and_downloads
     page.goto(f"{live_server.url}/hoi-dong/phien-hop/{meeting.pk}/ket-qua/")
     page.get_by_role("link", name="Lập quyết định, tờ trình").click()
     expect(page.get_by_role("heading", level=2).first).to_contain_text("Thuộc thẩm quyền Giám đốc Sở")
-    page.get_by_label("Ngày quyết định, tờ trình").fill("05/01/2026")
+    page.get_by_label("Ngày quyết định, tờ trình").fill("2026-01-05")  # a native date input
     page.get_by_role("button", name="Lập dự thảo").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dự thảo quyết định")
     expect(page.locator("table.list")).to_contain_text("2.130.000")  # 3 × 710.000

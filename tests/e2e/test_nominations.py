@@ -110,7 +110,7 @@ def test_unit_head_hits_the_40_percent_rule_imports_and_the_office_vets(page, li
 
     # 4. The office returns one nomination with a reason and vets the rest.
     login(page, office)
-    page.get_by_role("link", name="Thẩm định").click()
+    page.get_by_role("link", name="Thẩm định", exact=True).click()
     expect(page.get_by_text("6 đề nghị chờ thẩm định")).to_be_visible()
     page.get_by_label("Chọn Lê Văn Bình").check()
     page.get_by_label("Với các đề nghị đã chọn:").select_option(label="Trả lại đơn vị")

@@ -67,7 +67,7 @@ def test_registration_return_fix_resubmit_approve(page, live_server, login):
     login(page, head)
     page.get_by_role("link", name="Đăng ký thi đua").click()
     page.get_by_role("link", name="Năm 2026").click()
-    expect(page.get_by_role("note")).to_contain_text("Đề nghị bổ sung sáng kiến của đồng chí Trần Thị Ánh (đăng ký CSTĐCS).")
+    expect(page.get_by_role("note").filter(has_text="trả lại")).to_contain_text("Đề nghị bổ sung sáng kiến của đồng chí Trần Thị Ánh (đăng ký CSTĐCS).")
     expect(page.locator("h1 .badge")).to_have_text("Trả lại")
     page.get_by_role("link", name="Thêm sáng kiến").click()
     page.get_by_label("Tên sáng kiến").fill("Quy trình nghiệm thu nhiệm vụ khoa học trực tuyến")

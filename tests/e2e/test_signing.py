@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 from councils import services
 from tests.factories import UserFactory
 from tests.factories import pki as P
-from tests.factories.councils import vetted
+from tests.factories.councils import reseed_voting_rules, vetted
 from tests.factories.decisions import DECISION_DAY, agency, passed_meeting
+from tests.factories.nominations import reseed_catalogues
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,6 +21,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def signing_setup(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    reseed_catalogues()  # a live-server test's database is flushed after each test: the data migrations' rows too
+    reseed_voting_rules()
     pki = P.build_pki(tmp_path / "pki")
     P.configure_signing(settings, pki)
     return pki

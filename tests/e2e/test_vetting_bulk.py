@@ -34,7 +34,7 @@ def test_the_office_selects_all_filtered_items_vets_them_and_the_filter_is_kept(
     office = UserFactory(role="office", full_name="Chuyên viên Văn phòng")
 
     login(page, office)
-    page.get_by_role("link", name="Thẩm định").click()
+    page.get_by_role("link", name="Thẩm định", exact=True).click()
     expect(page.get_by_text("6 đề nghị chờ thẩm định")).to_be_visible()
 
     # 1. Filter by the proposing unit (the select submits the filter), select all that match, vet them.
