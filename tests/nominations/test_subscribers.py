@@ -60,8 +60,9 @@ def test_a_decision_tells_the_units_whose_people_are_in_it(office_user, sub_a, p
     mine = NominationFactory(submission=sub_a, person=person_b, state=S.COUNCIL_PASSED)
     other = NominationFactory(submission=sub_a, person=person_a, state=S.COUNCIL_PASSED)
     with django_capture_on_commit_callbacks(execute=True):
-        services.nomination_transition(actor=office_user, nomination=mine, to_state=S.DECIDED,
-                                       decision={"decision_number": "12/QĐ-SKHCN", "decision_date": datetime.date(2026, 1, 10)})
+        # the decision step is the decision services' (councils): the list moves through nominations_decide
+        services.nominations_decide(actor=office_user, nominations=[mine], decision_number="12/QĐ-SKHCN",
+                                    decision_date=datetime.date(2026, 1, 10), issuer="Giám đốc Sở Khoa học và Công nghệ")
     text = "Đã có quyết định khen thưởng: “Lê Văn Bảo – Lao động tiên tiến” (đợt “Tổng kết năm 2025”) – Quyết định số 12/QĐ-SKHCN."
     assert texts(heads[0]) == [(NotificationKind.DECISION_ISSUED, text, f"/de-nghi/{mine.pk}/")]
     assert texts(heads[2]) == [(NotificationKind.DECISION_ISSUED, text, f"/de-nghi/{mine.pk}/")]
