@@ -42,6 +42,10 @@ DISCIPLINES = frozenset(DisciplineKind.disciplines())
 HISTORY_YEARS = 6
 NOMINATION_FIELDS = ("person_id", "unit_id", "title_id", "form_id", "title__code", "form__code", "state", "round_id", "round__year",
                      "round__kind", "round__name", "submission__unit_id", "submission__unit__name")
+#: the model's order (round, submission, id) spelt out: a submission's round is the nomination's (``Nomination.clean``),
+#: so its round's columns are not joined a second time
+NOMINATION_ORDER = ("-round__year", "-round__reference_date", "-round_id", "submission__unit__sort_order", "submission__unit__name",
+                    "id")
 AWARD_FIELDS = ("person_id", "unit_id", "year", "kind", "title_id", "form_id", "title__code", "form__code", "title__counts_as_merit",
                 "form__counts_as_merit", "decision_number", "nomination_id")
 
@@ -184,9 +188,19 @@ class Batch:
         key = (person_id, date)
         found = leaders.get(key)
         if found is None:
-            found = leaders[key] = any(a.is_leadership and _covers(a.start_date, a.end_date, date)
-                                       for a in self._positions_by("person_id").get(person_id, ()))
+            periods = self._leadership_periods().get(person_id)
+            found = leaders[key] = bool(periods) and any(_covers(start, end, date) for start, end in periods)
         return found
+
+    def _leadership_periods(self):
+        """``{person id: [(start, end)]}`` of the leadership positions loaded (most persons hold none)."""
+        periods = self._cache.get("leadership_periods")
+        if periods is None:
+            periods = self._cache["leadership_periods"] = defaultdict(list)
+            for a in self.positions():
+                if a.is_leadership:
+                    periods[a.person_id].append((a.start_date, a.end_date))
+        return periods
 
     def head_of(self, unit_id, date):
         for a in self._positions_by("unit_id")[unit_id]:
@@ -214,9 +228,11 @@ class Batch:
     def discipline_cut_year(self, f):
         """After a discipline, achievements count only from its end: years up to the end's year are out (``f``: a
         nomination's facts)."""
+        records = self.disciplines().get(f.subject_key)
+        if not records:  # most subjects: nothing to read
+            return None
         ref = f.ref
-        ends = [d.end_date for d in self.disciplines()[f.subject_key]
-                if d.kind in DISCIPLINES and d.end_date and d.end_date < ref]
+        ends = [d.end_date for d in records if d.kind in DISCIPLINES and d.end_date and d.end_date < ref]
         return max(ends) if ends else None
 
     # -- the subjects' history, shared by the rules that read it (R1's pairs, R4, R5): one query each
@@ -242,7 +258,7 @@ class Batch:
         def load():
             persons, units = self.subjects()
             return list(self.existing().filter(Q(person_id__any=persons) | Q(unit_id__any=units), round__year__any=self.years())
-                        .values(*NOMINATION_FIELDS))
+                        .order_by(*NOMINATION_ORDER).values(*NOMINATION_FIELDS))
         return self._once("subject_nominations", load)
 
     def subject_awards(self, *, since):
