@@ -3,6 +3,7 @@ back up with ``manage.py backup``, restore with ``manage.py restore`` into a fre
 compare every model's row count, every table's contents and every file; tampered or unsuitable archives are refused
 and leave the target untouched."""
 
+import hashlib
 import io
 import json
 import tarfile
@@ -89,8 +90,73 @@ def test_a_backup_restored_into_a_fresh_site_is_identical(demo_site, archive, ta
     assert manifest["database"]["vendor"] == demo_site.vendor
     assert manifest["migrations"] == source_migrations
     assert {label: entry["rows"] for label, entry in manifest["models"].items()} == source_counts
+    assert manifest["tables"] == source_tables  # each table's rows and checksum, read from the dumped snapshot
     assert set(manifest["files"]) == {backup.DB_MEMBER[demo_site.vendor]} | {f"media/{name}" for name in seeded}
-    assert f"media/{PENDING_IMPORT}" not in members(archive)
+    archived = members(archive)
+    assert {name: (entry["sha256"], entry["size"]) for name, entry in manifest["files"].items()} == {
+        name: (hashlib.sha256(data).hexdigest(), len(data)) for name, data in archived.items() if name != "manifest.json"}
+    assert {name.removeprefix("media/"): entry["sha256"] for name, entry in manifest["files"].items()
+            if name.startswith("media/")} == file_digests(demo_site.media, skip=("imports/",))
+    assert f"media/{PENDING_IMPORT}" not in archived
+
+
+# Run in a subprocess against a copy of the demo site: another connection commits a row while the backup runs, after
+# its snapshot is taken (PostgreSQL: between pg_export_snapshot and pg_dump; SQLite: between the online backup and the
+# reading of the manifest's facts from the copy).
+WRITE_DURING_THE_BACKUP = '''
+import datetime
+import django
+django.setup()
+from django.db import connections
+from tdkt.backup import create, open_database
+
+def write_elsewhere():
+    with open_database(connections["default"].settings_dict) as other, other.cursor() as cursor:
+        expires = other.ops.adapt_datetimefield_value(datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC))
+        cursor.execute("INSERT INTO django_session (session_key, session_data, expire_date) VALUES (%s, %s, %s)",
+                       ["writtenduringthebackup", "x", expires])
+    print("written during the backup")
+
+if connections["default"].vendor == "postgresql":
+    run = create.subprocess.run
+    def pg_dump_after_a_write(args, **kwargs):
+        if any(str(arg).startswith("--snapshot=") for arg in args):
+            write_elsewhere()
+        return run(args, **kwargs)
+    create.subprocess.run = pg_dump_after_a_write
+else:
+    read_copy = create.open_database
+    def read_copy_after_a_write(settings_dict):
+        write_elsewhere()
+        return read_copy(settings_dict)
+    create.open_database = read_copy_after_a_write
+create.create_backup(ARCHIVE)
+'''
+
+
+def _sessions(settings_dict):
+    with open_database(settings_dict) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT session_key FROM django_session")
+        return {key for (key,) in cursor.fetchall()}
+
+
+def test_a_backup_taken_while_the_site_is_written_to_holds_one_moment_and_restores(demo_site, tmp_path, unblocked):
+    busy, target = new_site("busy", tmp_path, template=demo_site), new_site("restore", tmp_path)
+    try:
+        before = _sessions(busy.settings_dict)
+        path = tmp_path / "busy.tar"
+        result = busy.python(WRITE_DURING_THE_BACKUP.replace("ARCHIVE", repr(str(path))))
+        assert result.stdout == "written during the backup\n"
+        assert _sessions(busy.settings_dict) == before | {"writtenduringthebackup"}  # the site kept working
+
+        manifest = json.loads(members(path)["manifest.json"])
+        assert manifest["tables"]["django_session"]["rows"] == len(before)  # the manifest describes the snapshot …
+        restore_backup(path, settings_dict=target.settings_dict, media_root=target.media)  # … which the dump holds
+        assert _sessions(target.settings_dict) == before
+        assert database_facts(target.settings_dict)[1] == manifest["tables"]
+    finally:
+        busy.drop()
+        target.drop()
 
 
 def test_a_tampered_media_file_is_refused_and_nothing_is_restored(archive, target, tmp_path):

@@ -1,6 +1,7 @@
 """Periodic jobs of the task worker: registry, due jobs with a fixed clock, claims, the self-scheduling tick."""
 
 import datetime
+import logging
 import threading
 import time
 
@@ -134,10 +135,16 @@ def test_nothing_is_scheduled_with_a_backend_that_has_no_worker(settings):
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its database connections, as in production
-def test_the_worker_command_schedules_the_tick_and_runs_it(settings, tmp_path):
+def test_the_worker_command_schedules_the_tick_and_runs_it(settings, tmp_path, caplog):
     settings.MEDIA_ROOT = tmp_path
+    caplog.set_level(logging.INFO, logger="tdkt.task")
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    assert ticks().filter(status=TaskResultStatus.SUCCESSFUL).count() == 1
+    [done] = ticks().filter(status=TaskResultStatus.SUCCESSFUL)
+    # the worker logs one line for the task it ran, tagged with the task's id (tdkt/logs.py)
+    [line] = [r for r in caplog.records if r.name == "tdkt.task" and r.fields["event"] == "task"]
+    assert (line.request_id, line.fields["task_id"], line.fields["task"], line.fields["status"], line.fields["user_id"]) == (
+        str(done.id), str(done.id), "tdkt.periodic.periodic_tick", "SUCCESSFUL", None)
+    assert line.fields["duration_ms"] >= 0
     waiting = ticks().get(status=TaskResultStatus.READY)  # the next one, a minute later
     beat_at = WorkerHeartbeat.objects.get().beat_at
     assert waiting.run_after == beat_at + periodic.TICK
