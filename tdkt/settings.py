@@ -175,6 +175,59 @@ TDKT_UPLOAD_MAX_BYTES = env.int("TDKT_UPLOAD_MAX_BYTES", default=10 * 1024 * 102
 # (deploy/nginx/tdkt.conf). Empty: Django streams the file itself (development, tests).
 TDKT_ACCEL_REDIRECT_PREFIX = env.str("TDKT_ACCEL_REDIRECT_PREFIX", default="")
 
+# Where media files live (deploy/README.md, "Several application servers"): "filesystem" (MEDIA_ROOT, shared by an NFS
+# mount when there are several servers) or "s3": a private bucket of an S3-compatible store (AWS S3, MinIO, Ceph …)
+# through django-storages. The bucket is never public: a permission-checked download is answered with a redirect to
+# a presigned URL valid TDKT_S3_URL_EXPIRY_SECONDS (tdkt/uploads.py), not with X-Accel-Redirect.
+TDKT_MEDIA_STORAGE = env.str("TDKT_MEDIA_STORAGE", default="filesystem")
+if TDKT_MEDIA_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured(f"TDKT_MEDIA_STORAGE must be 'filesystem' or 's3', not {TDKT_MEDIA_STORAGE!r}")
+if TDKT_MEDIA_STORAGE == "s3":
+    _s3 = {
+        "bucket": env.str("TDKT_S3_BUCKET", default=""),
+        "endpoint": env.str("TDKT_S3_ENDPOINT_URL", default=""),
+        "region": env.str("TDKT_S3_REGION", default=""),
+        "access_key": env.str("TDKT_S3_ACCESS_KEY_ID", default=""),
+        "secret_key": env.str("TDKT_S3_SECRET_ACCESS_KEY", default=""),
+        "addressing": env.str("TDKT_S3_ADDRESSING_STYLE", default="path"),
+        "prefix": env.str("TDKT_S3_PREFIX", default="").strip("/"),
+        "expiry": env.int("TDKT_S3_URL_EXPIRY_SECONDS", default=60),
+    }
+    _s3_problems = [
+        problem for problem, wrong in [
+            ("TDKT_S3_BUCKET is required", not _s3["bucket"]),
+            ("TDKT_S3_ENDPOINT_URL must start with https:// or http://",
+             _s3["endpoint"] and not _s3["endpoint"].startswith(("https://", "http://"))),
+            ("TDKT_S3_ACCESS_KEY_ID and TDKT_S3_SECRET_ACCESS_KEY go together (both set, or both empty to use the "
+             "machine's own credentials, e.g. an instance role)", bool(_s3["access_key"]) != bool(_s3["secret_key"])),
+            ("TDKT_S3_ADDRESSING_STYLE must be 'path', 'virtual' or 'auto'", _s3["addressing"] not in ("path", "virtual", "auto")),
+            ("TDKT_S3_URL_EXPIRY_SECONDS must be between 1 and 3600", not 1 <= _s3["expiry"] <= 3600),
+            ("TDKT_S3_PREFIX must not contain '..' or '//'", ".." in _s3["prefix"].split("/") or "//" in _s3["prefix"]),
+        ] if wrong
+    ]
+    if _s3_problems:
+        raise ImproperlyConfigured("TDKT_MEDIA_STORAGE=s3: " + "; ".join(_s3_problems) + ".")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _s3["bucket"],
+            "endpoint_url": _s3["endpoint"] or None,
+            "region_name": _s3["region"] or None,
+            "access_key": _s3["access_key"] or None,
+            "secret_key": _s3["secret_key"] or None,
+            "addressing_style": _s3["addressing"],
+            "signature_version": "s3v4",
+            "location": _s3["prefix"],
+            # Private: objects get no ACL of their own (the bucket's, which must block public access), every URL is
+            # presigned and short-lived, and a name already taken gets a new one rather than overwriting a file.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": _s3["expiry"],
+            "file_overwrite": False,
+            "custom_domain": None,
+        },
+    }
+
 # EMAIL_URL (e.g. smtp+tls://user:pass@mail.example.vn:587) becomes Django 6.1's MAILERS.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 _email_options = {
