@@ -1,7 +1,8 @@
 """What the periodic task removes, and nothing else (registered in :mod:`tdkt.periodic`).
 
 - Background export files and their jobs, ``TDKT_EXPORT_RETENTION_DAYS`` days after the file was made
-  (or the job was asked for, when it never finished), and files left in ``MEDIA_ROOT/exports/`` by no job
+  (or the job was asked for, when it never finished), and files left in ``exports/`` of the media storage
+  (``MEDIA_ROOT`` or the object store) by no job
   after the same time.
 - Finished task results of the worker's queue after ``TDKT_TASK_RESULT_RETENTION_DAYS`` days.
 
@@ -39,14 +40,17 @@ def prune_export_jobs(now=None):
     for name in names:  # after the rows: a row never points to a file already gone
         default_storage.delete(name)
     orphans = 0
-    if default_storage.exists(EXPORTS_FOLDER):
-        referenced = set(ExportJob.objects.exclude(file="").values_list("file", flat=True))
+    try:  # an object store has no folders: listing a prefix with nothing under it is not an error there
         _folders, files = default_storage.listdir(EXPORTS_FOLDER)
-        for filename in files:
-            name = f"{EXPORTS_FOLDER}/{filename}"
-            if name not in referenced and default_storage.get_modified_time(name) < cutoff:
-                default_storage.delete(name)
-                orphans += 1
+    except FileNotFoundError:
+        files = []
+    if files:
+        referenced = set(ExportJob.objects.exclude(file="").values_list("file", flat=True))
+    for filename in files:
+        name = f"{EXPORTS_FOLDER}/{filename}"
+        if name not in referenced and default_storage.get_modified_time(name) < cutoff:
+            default_storage.delete(name)
+            orphans += 1
     return {"jobs": jobs, "files": len(names), "orphans": orphans}
 
 

@@ -9,6 +9,8 @@ Files live under MEDIA_ROOT (outside the web root) with random names and are ser
 permission-checked views through :func:`file_response`, never under a public URL. Behind nginx
 (``TDKT_ACCEL_REDIRECT_PREFIX`` set) the view checks permissions and answers an empty response with an
 ``X-Accel-Redirect`` header; nginx then sends the file from an ``internal`` location (deploy/nginx/tdkt.conf).
+With an object store (``TDKT_MEDIA_STORAGE=s3``) the files are objects of a private bucket and the view answers,
+after the same checks, a redirect to a presigned URL valid a short while (``TDKT_S3_URL_EXPIRY_SECONDS``).
 """
 
 import mimetypes
@@ -19,9 +21,12 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+
+from .media import is_local
 
 ZIP = b"PK\x03\x04"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office formats (.xls, .doc)
@@ -142,6 +147,8 @@ def file_response(field_file, download_name):
     known = DOCUMENT_TYPES.get(ext)
     content_type = (known[0] if known else None) or mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
     filename = download_name or os.path.basename(field_file.name)
+    if not is_local(field_file.storage):
+        return _presigned_redirect(field_file, filename, content_type)
     prefix = getattr(settings, "TDKT_ACCEL_REDIRECT_PREFIX", "")
     if prefix:
         if not field_file.storage.exists(field_file.name):
@@ -155,6 +162,23 @@ def file_response(field_file, download_name):
     except FileNotFoundError as exc:
         raise Http404 from exc
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
+def _presigned_redirect(field_file, filename, content_type):
+    """An object store (``TDKT_MEDIA_STORAGE=s3``): after the caller's permission check, a redirect to a presigned URL
+    of the private bucket, valid ``TDKT_S3_URL_EXPIRY_SECONDS``, whose answer carries the download name and type. The
+    URL is a credential for that while: the redirect is never cached."""
+    storage, name = field_file.storage, field_file.name
+    if not storage.exists(name):
+        raise Http404
+    url = storage.url(name, parameters={
+        "ResponseContentDisposition": content_disposition_header(as_attachment=True, filename=filename),
+        "ResponseContentType": content_type,
+    })
+    response = HttpResponseRedirect(url)
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def accel_redirect_path(prefix, name):

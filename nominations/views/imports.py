@@ -1,18 +1,19 @@
 """Excel imports in two phases (preview, then confirm): a unit's nomination list, past years' awards."""
 
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tdkt.media import files_under
 from tdkt.shortcuts import require_perm
 
 from ..forms import (
@@ -27,16 +28,20 @@ from .common import round_and_unit, xlsx_download
 SHOWN_ERRORS = 200  # row messages shown on a failed job's page
 
 
-def _import_dir(user):
-    path = Path(settings.MEDIA_ROOT) / "imports" / str(user.pk)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _import_folder(user):
+    return f"imports/{user.pk}"
+
+
+def _stash_name(user, token):
+    return f"{_import_folder(user)}/{token}.xlsx"
 
 
 def _drop_pending_imports(request):
-    """One pending import per user: a new upload removes the earlier ones (files and session tokens)."""
-    for path in _import_dir(request.user).glob("*.xlsx"):
-        path.unlink(missing_ok=True)
+    """One pending import per user: a new upload removes the earlier ones (files and session tokens). The files are
+    kept in the media storage (a shared folder or the object store): the confirm may reach another app server."""
+    for name in files_under(default_storage, _import_folder(request.user)):
+        if name.endswith(".xlsx"):
+            default_storage.delete(name)
     if request.session.get("imports"):
         request.session["imports"] = {}
         request.session.modified = True
@@ -45,9 +50,9 @@ def _drop_pending_imports(request):
 def _stash(request, uploaded, preview):
     """Keep an upload that passed its preview until it is confirmed, with its name, rows and whether it warned."""
     token = uuid.uuid4().hex
-    with open(_import_dir(request.user) / f"{token}.xlsx", "wb") as out:
-        for chunk in uploaded.chunks():
-            out.write(chunk)
+    name = _stash_name(request.user, token)
+    if default_storage.save(name, File(uploaded, name=name)) != name:  # a random token: never taken
+        raise RuntimeError(f"import stash {name} was renamed by the storage")
     request.session.setdefault("imports", {})[token] = {"name": uploaded.name, "rows": len(preview.rows),
                                                         "warnings": bool(preview.warnings)}
     request.session.modified = True
@@ -55,18 +60,18 @@ def _stash(request, uploaded, preview):
 
 
 def _stashed(request, token):
-    """``(path, {"name", "rows", "warnings"})`` of a pending upload, or ``(None, None)``."""
-    path = _import_dir(request.user) / f"{token}.xlsx"
-    if not path.exists() or token not in request.session.get("imports", {}):
+    """``(stored name, {"name", "rows", "warnings"})`` of a pending upload, or ``(None, None)``."""
+    name = _stash_name(request.user, token)
+    if token not in request.session.get("imports", {}) or not default_storage.exists(name):
         return None, None
     found = request.session["imports"][token]
     if isinstance(found, str):  # stashed before the row count was kept: confirmed within the request
         found = {"name": found, "rows": 0, "warnings": False}
-    return path, found
+    return name, found
 
 
-def _forget(request, token, path):
-    path.unlink(missing_ok=True)
+def _forget(request, token, stored):
+    default_storage.delete(stored)
     request.session["imports"].pop(token, None)
     request.session.modified = True
 
@@ -86,7 +91,7 @@ def _import_page(request, *, importer, template_url, back, title, save, intro, i
                 return redirect(request.path)
             name, reason = stashed["name"], confirm_form.cleaned_data["override_reason"]
             in_worker = in_background is not None and stashed["rows"] > settings.TDKT_IMPORT_SYNC_MAX_ROWS
-            with open(path, "rb") as handle:
+            with default_storage.open(path, "rb") as handle:
                 try:
                     if in_worker and stashed["warnings"] and not reason:  # refused now, not after the wait
                         raise ValidationError(_("Có cảnh báo: hãy ghi lý do vượt cảnh báo để nhập."))
