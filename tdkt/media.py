@@ -25,3 +25,12 @@ def files_under(storage, folder="", skip=()):
             yield from files_under(storage, prefix + name)
     for name in sorted(files):
         yield prefix + name
+
+
+def media_location(storage=None):
+    """Where the media files are, for an operator: the folder, or ``s3://bucket/prefix`` of the object store."""
+    storage = storage if storage is not None else default_storage
+    if is_local(storage):
+        return str(storage.location)
+    location = getattr(storage, "location", "")
+    return f"s3://{storage.bucket_name}/{location}".rstrip("/")

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connections
 from django.utils import timezone
 
+from ..media import files_under, is_local
 from .common import (
     DB_MEMBER,
     FORMAT,
@@ -115,10 +117,29 @@ def _add_file(archive, name, path, files):
     files[name] = {"sha256": reader.digest.hexdigest(), "size": info.size}
 
 
+def _stored_media_files(storage):
+    """(stored name, storage) of every file in an object store (``TDKT_MEDIA_STORAGE=s3``), in name order."""
+    for name in files_under(storage, "", skip=SKIPPED_MEDIA):
+        yield name, storage
+
+
+def _add_stored_file(archive, name, stored, storage, files):
+    """A file of the object store, read through the storage API (its size and SHA-256 as the archive holds it)."""
+    info = tarfile.TarInfo(name)
+    info.size, info.mode = storage.size(stored), 0o644
+    info.mtime = int(storage.get_modified_time(stored).timestamp())
+    with storage.open(stored, "rb") as handle:
+        reader = _HashingReader(handle)
+        archive.addfile(info, reader)
+    files[name] = {"sha256": reader.digest.hexdigest(), "size": info.size}
+
+
 def create_backup(output=None, *, alias="default", media_root=None, now=None):
-    """Write the archive; returns ``(path, manifest)``."""
+    """Write the archive; returns ``(path, manifest)``. The media files are read from ``media_root`` (default
+    ``MEDIA_ROOT``), or through the storage API when the media storage is an object store and no folder is given."""
     settings_dict = connections[alias].settings_dict
     vendor = vendor_of(settings_dict)
+    storage = default_storage if media_root is None and not is_local() else None
     media_root = Path(media_root or settings.MEDIA_ROOT)
     output = Path(output) if output else default_archive_path(now)
     if output.is_dir():
@@ -140,8 +161,11 @@ def create_backup(output=None, *, alias="default", media_root=None, now=None):
                                                                 format=tarfile.PAX_FORMAT) as archive:
             _add_file(archive, DB_MEMBER[vendor], dump, files)
             media_bytes = 0
-            for relative, path in _media_files(media_root):
-                _add_file(archive, MEDIA_PREFIX + relative, path, files)
+            for relative, source in (_stored_media_files(storage) if storage else _media_files(media_root)):
+                if storage:
+                    _add_stored_file(archive, MEDIA_PREFIX + relative, relative, source, files)
+                else:
+                    _add_file(archive, MEDIA_PREFIX + relative, source, files)
                 media_bytes += files[MEDIA_PREFIX + relative]["size"]
             manifest = {
                 "format": FORMAT, "format_version": FORMAT_VERSION,

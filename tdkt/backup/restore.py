@@ -11,9 +11,12 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 
+from ..media import files_under, is_local, media_location
 from .common import (
     CHUNK,
     DB_MEMBER,
@@ -187,11 +190,35 @@ def _move_media(staging_media, media_root):
             os.replace(child, root / child.name)
 
 
+def _stored_media_is_empty(storage):
+    return next(files_under(storage), None) is None
+
+
+def empty_stored_media(storage):
+    for name in list(files_under(storage)):
+        storage.delete(name)
+
+
+def _upload_media(staging_media, storage):
+    """Write the verified files into the object store through the storage API, under their own names."""
+    if not staging_media.exists():
+        return
+    for path in sorted(p for p in staging_media.rglob("*") if p.is_file()):
+        name = path.relative_to(staging_media).as_posix()
+        with open(path, "rb") as handle:
+            saved = storage.save(name, File(handle, name=name))
+        if saved != name:
+            raise BackupError(f"Kho tệp đã có {name} (lưu thành {saved}): kho phải trống khi khôi phục (media storage not empty).")
+
+
 def restore_backup(archive_path, *, settings_dict=None, media_root=None, replace=False):
     """Restore the archive into the database ``settings_dict`` (default: the default database) and
-    ``media_root``; returns ``(manifest, pending migrations)``. Raises :class:`BackupError` on a refusal."""
+    ``media_root`` (default ``MEDIA_ROOT``; when the media storage is an object store and no folder is given, the
+    files go into it through the storage API); returns ``(manifest, pending migrations)``. Raises
+    :class:`BackupError` on a refusal."""
     archive_path = Path(archive_path)
     settings_dict = dict(settings_dict or connections["default"].settings_dict)
+    storage = default_storage if media_root is None and not is_local() else None
     media_root = Path(media_root or settings.MEDIA_ROOT)
     manifest = read_manifest(archive_path)
     vendor = vendor_of(settings_dict)
@@ -205,23 +232,30 @@ def restore_backup(archive_path, *, settings_dict=None, media_root=None, replace
         if not database_is_empty(settings_dict):
             raise BackupError("Cơ sở dữ liệu đích không trống: chỉ khôi phục vào cơ sở dữ liệu mới, trống (hãy tạo cơ sở dữ liệu mới, "
                               "hoặc dùng --replace để xoá toàn bộ dữ liệu hiện có) (target database is not empty).")
-        if not _media_is_empty(media_root):
-            raise BackupError(f"Thư mục tệp {media_root} không trống: chỉ khôi phục vào thư mục trống (hoặc dùng --replace) "
+        if not (_stored_media_is_empty(storage) if storage else _media_is_empty(media_root)):
+            where = media_location(storage) if storage else media_root
+            raise BackupError(f"Thư mục tệp {where} không trống: chỉ khôi phục vào thư mục trống (hoặc dùng --replace) "
                               f"(media folder is not empty).")
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".tdkt-restore-", dir=media_root.parent))
+    if storage:  # the verified files wait in a local folder (TMPDIR) before they are written to the store
+        staging = Path(tempfile.mkdtemp(prefix=".tdkt-restore-"))
+    else:
+        media_root.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".tdkt-restore-", dir=media_root.parent))
     try:
         _extract_verified(archive_path, manifest, staging)
         if replace:
             empty_database(settings_dict)
-            empty_media(media_root)
+            empty_stored_media(storage) if storage else empty_media(media_root)
         _load_database(settings_dict, vendor, staging / DB_MEMBER[vendor])
         try:
             verify_database(settings_dict, manifest)
         except BackupError:
             empty_database(settings_dict)
             raise
-        _move_media(staging / MEDIA_PREFIX.rstrip("/"), media_root)
+        if storage:
+            _upload_media(staging / MEDIA_PREFIX.rstrip("/"), storage)
+        else:
+            _move_media(staging / MEDIA_PREFIX.rstrip("/"), media_root)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest, pending

@@ -1,10 +1,10 @@
 """``manage.py restore ARCHIVE``: load a backup into an empty database and media folder, verified (tdkt/backup.py)."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from tdkt.backup import BackupError, restore_backup
+from tdkt.media import media_location
 
 
 class Command(BaseCommand):
@@ -25,13 +25,13 @@ class Command(BaseCommand):
         connection = connections[database]
         target = connection.settings_dict
         if replace and interactive:
-            answer = input(f"Xoá toàn bộ dữ liệu của cơ sở dữ liệu {target['NAME']} và mọi tệp trong {settings.MEDIA_ROOT} rồi "
+            answer = input(f"Xoá toàn bộ dữ liệu của cơ sở dữ liệu {target['NAME']} và mọi tệp trong {media_location()} rồi "
                            f"khôi phục từ {archive}? Gõ 'yes' để tiếp tục: ")
             if answer.strip() != "yes":
                 raise CommandError("Đã huỷ, không thay đổi gì.")
         connections.close_all()
         try:
-            manifest, pending = restore_backup(archive, settings_dict=target, media_root=settings.MEDIA_ROOT, replace=replace)
+            manifest, pending = restore_backup(archive, settings_dict=target, replace=replace)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         rows = sum(table["rows"] for table in manifest["tables"].values())
