@@ -29,10 +29,11 @@ from openpyxl import Workbook
 from nominations import services
 from nominations.management.commands.prune_imports import prune_imports
 from nominations.models import Nomination
-from tdkt.backup import BackupError, create_backup, restore_backup
+from tdkt.backup import BackupError, create_backup, database_is_empty, restore_backup
 from tdkt.media import files_under, is_local, media_location
 from tdkt.models import ExportJob
 from tdkt.retention import prune_export_jobs
+from tests.demo_site import new_site
 from tests.factories import UnitUserFactory, UserFactory
 from tests.factories.nominations import RoundFactory, SubmissionFactory, staff
 
@@ -227,7 +228,15 @@ def _sha(data):
 MEDIA = {"submissions/2025/a.pdf": b"%PDF-1.4 a", "exports/1.xlsx": b"PK\x03\x04 export", "nested/deep/c.png": b"\x89PNG c"}
 
 
-def test_a_backup_holds_every_object_and_restores_into_an_empty_bucket(bucket, transactional_db, tmp_path):
+@pytest.fixture
+def target(tmp_path, transactional_db):
+    """An empty database of the suite's own kind (SQLite file or PostgreSQL database) to restore into."""
+    site = new_site("s3restore", tmp_path)
+    yield site.settings_dict
+    site.drop()
+
+
+def test_a_backup_holds_every_object_and_restores_into_an_empty_bucket(bucket, transactional_db, tmp_path, target):
     # transactional: SQLite's online backup of the test database waits for ever on a test's open write transaction
     for name, data in MEDIA.items():
         default_storage.save(name, ContentFile(data))
@@ -241,10 +250,9 @@ def test_a_backup_holds_every_object_and_restores_into_an_empty_bucket(bucket, t
         assert {m.name: archive.extractfile(m).read() for m in archive if m.name.startswith("media/")} == {
             f"media/{name}": data for name, data in MEDIA.items()}
 
-    target = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "restored.sqlite3")}
     with pytest.raises(BackupError, match=rf"Thư mục tệp s3://{BUCKET}/{PREFIX} không trống"):
         restore_backup(path, settings_dict=target)
-    assert not Path(target["NAME"]).exists()  # refused before touching anything
+    assert database_is_empty(target)  # refused before touching anything
 
     for key in keys(bucket):
         bucket.delete_object(Bucket=BUCKET, Key=key)
@@ -255,10 +263,9 @@ def test_a_backup_holds_every_object_and_restores_into_an_empty_bucket(bucket, t
     assert sorted(files_under(default_storage)) == sorted(MEDIA)
 
 
-def test_restore_with_replace_empties_the_bucket_first(bucket, transactional_db, tmp_path):
+def test_restore_with_replace_empties_the_bucket_first(bucket, transactional_db, tmp_path, target):
     default_storage.save("submissions/a.pdf", ContentFile(b"%PDF-1.4 a"))
     path, _manifest = create_backup(tmp_path / "backup.tar")
     default_storage.save("submissions/later.pdf", ContentFile(b"%PDF-1.4 written after the backup"))
-    target = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "restored.sqlite3")}
     restore_backup(path, settings_dict=target, replace=True)
     assert keys(bucket) == [f"{PREFIX}/submissions/a.pdf"]
