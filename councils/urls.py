@@ -33,6 +33,7 @@ urlpatterns = [
     path("phien-hop/<id:pk>/bien-ban/", views.minutes_download, name="minutes_download"),
     path("phien-hop/<id:pk>/bien-ban/ban-hanh/", views.minutes_issue, name="minutes_issue"),
     path("phien-hop/<id:pk>/bien-ban/ky-so/", views.minutes_sign, name="minutes_sign"),  # issue 12
+    path("phien-hop/<id:pk>/bien-ban/kiem-tra-chu-ky/", views.minutes_verify, name="minutes_verify"),
     path("phien-hop/<id:pk>/lap-quyet-dinh/", views.decisions_from_meeting, name="decisions_from_meeting"),
     # agenda items
     path("noi-dung/<id:pk>/", views.item_detail, name="item_detail"),
@@ -72,4 +73,5 @@ urlpatterns = [
     path("to-trinh/<id:pk>/tai-ve/<str:fmt>/", views.proposal_file, name="proposal_file"),
     path("to-trinh/<id:pk>/ky-so/", views.proposal_sign, name="proposal_sign"),  # issue 12
     path("to-trinh/<id:pk>/dong-dau-so/", views.proposal_seal, name="proposal_seal"),  # issue 12
+    path("to-trinh/<id:pk>/kiem-tra-chu-ky/", views.proposal_verify, name="proposal_verify"),
 ]

@@ -27,6 +27,7 @@ from .decisions import (
     proposal_seal,
     proposal_send,
     proposal_sign,
+    proposal_verify,
 )
 from .items import item_comment, item_detail, item_remove, recusal_add, recusal_remove
 from .meetings import (
@@ -41,7 +42,7 @@ from .meetings import (
     readings,
 )
 from .setup import council_detail, council_form, council_list, member_add, member_edit, rule_form, rule_list
-from .summary import meeting_summary, minutes_download, minutes_issue, minutes_sign, summary_export
+from .summary import meeting_summary, minutes_download, minutes_issue, minutes_sign, minutes_verify, summary_export
 from .voting import (
     ballot,
     item_defer,
@@ -66,5 +67,6 @@ __all__ = [
     "voting_open_group", "written_opinion",
     "decision_certificates", "decision_delete", "decision_statistics", "decision_detail", "decision_edit", "decision_file", "decision_issue", "decision_line_remove",
     "decision_list", "decision_replace", "decision_revoke", "decisions_from_meeting", "decisions_from_round", "proposal_detail",
-    "proposal_edit", "proposal_file", "proposal_record", "proposal_send", "proposal_seal", "proposal_sign", "minutes_sign",
+    "proposal_edit", "proposal_file", "proposal_record", "proposal_send", "proposal_seal", "proposal_sign", "proposal_verify",
+    "minutes_sign", "minutes_verify",
 ]

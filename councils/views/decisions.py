@@ -463,3 +463,15 @@ def decision_verify(request, pk):
         content = handle.read()
     return render_report(request, content, name=documents.decision_filename(decision, "pdf"),
                          back_url=reverse("councils:decision_detail", args=[pk]))
+
+
+@login_required
+def proposal_verify(request, pk):
+    """The verification page for the stored signed file of the tờ trình."""
+    proposal = proposal_or_404(request, pk)
+    if not proposal.pdf_signed:
+        raise Http404
+    with proposal.pdf_signed.open("rb") as handle:
+        content = handle.read()
+    return render_report(request, content, name=documents.proposal_filename(proposal, "pdf"),
+                         back_url=reverse("councils:proposal_detail", args=[pk]))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tdkt.shortcuts import document_view, export_view, require_perm
+from tdkt.signing.views import render_report
 from tdkt.uploads import file_response
 
 from .. import minutes, selectors, services
@@ -70,6 +71,22 @@ def minutes_download(request, pk):
     title = (_("Biên bản kiểm phiếu: %(meeting)s") if tally else _("Biên bản họp: %(meeting)s")) % {"meeting": meeting}
     return document_view(request, MINUTES_DOCUMENT, request.GET.get("dinh-dang", "pdf"), params=params, filename=name,
                          title=title, back_url=reverse("councils:meeting_summary", args=[meeting.pk]))
+
+
+@login_required
+def minutes_verify(request, pk):
+    """The verification page for the stored signed minutes (``?loai=kiem-phieu``: the biên bản kiểm phiếu)."""
+    meeting = meeting_or_404(request, pk)
+    require_perm(request.user, "councils.export_summary", meeting)
+    issued = getattr(meeting, "minutes", None)  # a reverse one-to-one: None until issued
+    tally = request.GET.get("loai") == "kiem-phieu"
+    signed = None if issued is None else (issued.tally_pdf_signed if tally else issued.pdf_signed)
+    if not signed:
+        raise Http404
+    with signed.open("rb") as handle:
+        content = handle.read()
+    return render_report(request, content, name=f"{(issued.tally_number if tally else issued.number).replace('/', '-')}.pdf",
+                         back_url=reverse("councils:meeting_summary", args=[meeting.pk]))
 
 
 @login_required

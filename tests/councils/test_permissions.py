@@ -46,7 +46,7 @@ def world(db, settings, tmp_path):
 
 def council_targets(world):
     routes = [route for route in project_routes()[0] if route.name.startswith("councils:")]
-    assert len(routes) == 62  # every route of the app (meetings, votes, decisions, tờ trình, minutes, signing)
+    assert len(routes) == 64  # every route of the app (meetings, votes, decisions, tờ trình, minutes, signing, verification)
     return [target for route in routes for target in targets(route, world)]
 
 

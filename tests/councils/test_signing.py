@@ -244,6 +244,20 @@ def test_the_proposal_pages_sign_seal_and_download(client, proposal, office, hea
     assert [r.valid for r in signing.verify_pdf(content, trust_roots=pki.roots())] == [True, True]
     unsigned = b"".join(client.get(f"{detail}tai-ve/unsigned/").streaming_content)
     assert signing.verify_pdf(unsigned, trust_roots=pki.roots()) == []
+    # The stored signed file is verified from its page, without downloading and uploading it.
+    assert f'href="{detail}kiem-tra-chu-ky/"' in html
+    report = client.get(f"{detail}kiem-tra-chu-ky/").content.decode()
+    assert "Cả 2 chữ ký số đều hợp lệ" in report and "Chữ ký 1: Nguyễn Văn An" in report
+    assert f'href="{detail}"' in report  # back to the tờ trình
+    client.force_login(head_a)
+    assert client.get(f"{detail}kiem-tra-chu-ky/").status_code in (403, 404)
+
+
+def test_an_unsigned_proposal_has_no_verification_page(client, proposal, office):
+    client.force_login(office)
+    detail = f"/hoi-dong/to-trinh/{proposal.pk}/"
+    assert f"{detail}kiem-tra-chu-ky/" not in client.get(detail).content.decode()
+    assert client.get(f"{detail}kiem-tra-chu-ky/").status_code == 404
 
 
 # ---------------------------------------------------------------- the minutes: the chair's signature; the vote count as an attachment
@@ -308,3 +322,21 @@ def test_the_summary_page_signs_the_minutes_and_serves_the_signed_files(client, 
     assert [r.field_name for r in signing.verify_pdf(minutes_pdf, trust_roots=pki.roots())] == [SIGNER_FIELD]
     tally_pdf = b"".join(client.get(f"/hoi-dong/phien-hop/{meeting.pk}/bien-ban/?loai=kiem-phieu").streaming_content)
     assert [r.field_name for r in signing.verify_pdf(tally_pdf, trust_roots=pki.roots())] == [ATTACHMENT_FIELD]
+    # Both stored signed files are verified from the summary page.
+    verify = f"/hoi-dong/phien-hop/{meeting.pk}/bien-ban/kiem-tra-chu-ky/"
+    assert f'href="{verify}"' in summary and f'href="{verify}?loai=kiem-phieu"' in summary
+    report = client.get(verify).content.decode()
+    assert "Chữ ký số hợp lệ: văn bản còn nguyên vẹn" in report and "Chữ ký 1: Nguyễn Văn An" in report
+    report = client.get(f"{verify}?loai=kiem-phieu").content.decode()
+    assert "Chữ ký số hợp lệ: văn bản còn nguyên vẹn" in report and "Sở Khoa học và Công nghệ tỉnh Hưng Yên" in report
+
+
+def test_minutes_not_yet_signed_have_no_verification_page(client, closed, office):
+    meeting, _seats, secretary, *_rest = closed
+    verify = f"/hoi-dong/phien-hop/{meeting.pk}/bien-ban/kiem-tra-chu-ky/"
+    client.force_login(office)
+    assert client.get(verify).status_code == 404  # not issued
+    services.meeting_minutes_issue(actor=secretary.user, meeting=meeting)
+    assert verify not in client.get(f"/hoi-dong/phien-hop/{meeting.pk}/ket-qua/").content.decode()
+    assert client.get(verify).status_code == 404  # issued, not signed
+    assert client.get(f"{verify}?loai=kiem-phieu").status_code == 404
