@@ -20,6 +20,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from .media import files_under
 from .models import ExportJob
 
 EXPORTS_FOLDER = "exports"
@@ -40,14 +41,9 @@ def prune_export_jobs(now=None):
     for name in names:  # after the rows: a row never points to a file already gone
         default_storage.delete(name)
     orphans = 0
-    try:  # an object store has no folders: listing a prefix with nothing under it is not an error there
-        _folders, files = default_storage.listdir(EXPORTS_FOLDER)
-    except FileNotFoundError:
-        files = []
-    if files:
-        referenced = set(ExportJob.objects.exclude(file="").values_list("file", flat=True))
-    for filename in files:
-        name = f"{EXPORTS_FOLDER}/{filename}"
+    stored = list(files_under(default_storage, EXPORTS_FOLDER))  # a folder, or a prefix of the object store
+    referenced = set(ExportJob.objects.exclude(file="").values_list("file", flat=True)) if stored else set()
+    for name in stored:
         if name not in referenced and default_storage.get_modified_time(name) < cutoff:
             default_storage.delete(name)
             orphans += 1

@@ -20,7 +20,7 @@ from tdkt import numbering
 from tdkt.documents import DOCX_MIME, render_certificates
 from tdkt.exports import PDF_MIME, export_response
 from tdkt.shortcuts import apply_service_errors, document_view, export_view, require_perm
-from tdkt.signing.views import render_report
+from tdkt.signing.views import render_stored_report
 from tdkt.uploads import file_response
 
 from .. import documents, selectors, services
@@ -457,21 +457,13 @@ def decision_unsigned_pdf(request, pk):
 def decision_verify(request, pk):
     """The verification page for the stored signed file of the decision."""
     decision = decision_or_404(request, pk)
-    if not decision.pdf_signed:
-        raise Http404
-    with decision.pdf_signed.open("rb") as handle:
-        content = handle.read()
-    return render_report(request, content, name=documents.decision_filename(decision, "pdf"),
-                         back_url=reverse("councils:decision_detail", args=[pk]))
+    return render_stored_report(request, decision.pdf_signed, name=documents.decision_filename(decision, "pdf"),
+                                back_url=reverse("councils:decision_detail", args=[pk]))
 
 
 @login_required
 def proposal_verify(request, pk):
     """The verification page for the stored signed file of the tờ trình."""
     proposal = proposal_or_404(request, pk)
-    if not proposal.pdf_signed:
-        raise Http404
-    with proposal.pdf_signed.open("rb") as handle:
-        content = handle.read()
-    return render_report(request, content, name=documents.proposal_filename(proposal, "pdf"),
-                         back_url=reverse("councils:proposal_detail", args=[pk]))
+    return render_stored_report(request, proposal.pdf_signed, name=documents.proposal_filename(proposal, "pdf"),
+                                back_url=reverse("councils:proposal_detail", args=[pk]))

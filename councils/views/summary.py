@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tdkt.shortcuts import document_view, export_view, require_perm
-from tdkt.signing.views import render_report
+from tdkt.signing.views import render_stored_report
 from tdkt.uploads import file_response
 
 from .. import minutes, selectors, services
@@ -79,14 +79,12 @@ def minutes_verify(request, pk):
     meeting = meeting_or_404(request, pk)
     require_perm(request.user, "councils.export_summary", meeting)
     issued = getattr(meeting, "minutes", None)  # a reverse one-to-one: None until issued
-    tally = request.GET.get("loai") == "kiem-phieu"
-    signed = None if issued is None else (issued.tally_pdf_signed if tally else issued.pdf_signed)
-    if not signed:
+    if issued is None:
         raise Http404
-    with signed.open("rb") as handle:
-        content = handle.read()
-    return render_report(request, content, name=f"{(issued.tally_number if tally else issued.number).replace('/', '-')}.pdf",
-                         back_url=reverse("councils:meeting_summary", args=[meeting.pk]))
+    tally = request.GET.get("loai") == "kiem-phieu"
+    return render_stored_report(request, issued.tally_pdf_signed if tally else issued.pdf_signed,
+                                name=f"{(issued.tally_number if tally else issued.number).replace('/', '-')}.pdf",
+                                back_url=reverse("councils:meeting_summary", args=[meeting.pk]))
 
 
 @login_required

@@ -117,12 +117,6 @@ def _add_file(archive, name, path, files):
     files[name] = {"sha256": reader.digest.hexdigest(), "size": info.size}
 
 
-def _stored_media_files(storage):
-    """(stored name, storage) of every file in an object store (``TDKT_MEDIA_STORAGE=s3``), in name order."""
-    for name in files_under(storage, "", skip=SKIPPED_MEDIA):
-        yield name, storage
-
-
 def _add_stored_file(archive, name, stored, storage, files):
     """A file of the object store, read through the storage API (its size and SHA-256 as the archive holds it)."""
     info = tarfile.TarInfo(name)
@@ -160,13 +154,13 @@ def create_backup(output=None, *, alias="default", media_root=None, now=None):
         with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode=tar_mode(output, True),
                                                                 format=tarfile.PAX_FORMAT) as archive:
             _add_file(archive, DB_MEMBER[vendor], dump, files)
-            media_bytes = 0
-            for relative, source in (_stored_media_files(storage) if storage else _media_files(media_root)):
-                if storage:
-                    _add_stored_file(archive, MEDIA_PREFIX + relative, relative, source, files)
-                else:
-                    _add_file(archive, MEDIA_PREFIX + relative, source, files)
-                media_bytes += files[MEDIA_PREFIX + relative]["size"]
+            if storage:  # an object store (TDKT_MEDIA_STORAGE=s3), in name order
+                for relative in files_under(storage, "", skip=SKIPPED_MEDIA):
+                    _add_stored_file(archive, MEDIA_PREFIX + relative, relative, storage, files)
+            else:
+                for relative, path in _media_files(media_root):
+                    _add_file(archive, MEDIA_PREFIX + relative, path, files)
+            media_bytes = sum(entry["size"] for name, entry in files.items() if name.startswith(MEDIA_PREFIX))
             manifest = {
                 "format": FORMAT, "format_version": FORMAT_VERSION,
                 "created_at": (now or timezone.now()).astimezone(datetime.UTC).isoformat(),

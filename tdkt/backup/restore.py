@@ -245,7 +245,10 @@ def restore_backup(archive_path, *, settings_dict=None, media_root=None, replace
         _extract_verified(archive_path, manifest, staging)
         if replace:
             empty_database(settings_dict)
-            empty_stored_media(storage) if storage else empty_media(media_root)
+            if storage:
+                empty_stored_media(storage)
+            else:
+                empty_media(media_root)
         _load_database(settings_dict, vendor, staging / DB_MEMBER[vendor])
         try:
             verify_database(settings_dict, manifest)

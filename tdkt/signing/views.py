@@ -1,7 +1,7 @@
 """The verification page "Kiểm tra chữ ký số" (``/kiem-tra-chu-ky/``): any logged-in user uploads a PDF and sees each
 signature (signer, certificate issuer, time, intact or not, trusted or not against ``TDKT_SIGN_TRUST_ROOTS``, and
 whether the document was changed after signing). An app shows a stored document's report with
-:func:`render_report` (its own view checks who may read the document)."""
+:func:`render_stored_report` (its own view checks who may read the document)."""
 
 import os
 
@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,6 +60,16 @@ def render_report(request, pdf_bytes, *, name, back_url=""):
     """The verification page showing a stored document's report (the caller has checked the permissions)."""
     return render(request, TEMPLATE, {"form": VerifyForm(), "back_url": back_url, "stored": True,
                                       **report_context(pdf_bytes, name)})
+
+
+def render_stored_report(request, field_file, *, name, back_url=""):
+    """The report of a stored signed file (a file field: a decision's, a tờ trình's, the minutes'); 404 while there is
+    none (not signed yet). The caller has checked the permissions."""
+    if not field_file:
+        raise Http404
+    with field_file.open("rb") as handle:
+        content = handle.read()
+    return render_report(request, content, name=name, back_url=back_url)
 
 
 @login_required

@@ -2,8 +2,10 @@
 state a test starts from; the code under test goes through services or the rules engine."""
 
 import datetime
+import io
 
 import factory
+from openpyxl import Workbook
 
 from movements.models import Campaign, PerformanceRating
 from nominations.enums import AwardType, InitiativeKind, InitiativeScope, NominationState, RoundStatus
@@ -145,3 +147,19 @@ def reseed_catalogues():
 
     for name in ("0002_seed_catalogues", "0004_seed_rules", "0005_seed_registration_rule"):
         import_module(f"nominations.migrations.{name}").seed(apps, None)
+
+
+LIST_HEADERS = ["STT", "Cá nhân / Tập thể", "Họ và tên / Tên tập thể", "Ngày sinh", "Danh hiệu / Hình thức", "Tóm tắt thành tích"]
+
+
+def nomination_list_xlsx(rows):
+    """The bytes of a unit's nomination list as the import template lays it out (sheet "Danh sách", its header row)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    sheet.append(LIST_HEADERS)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

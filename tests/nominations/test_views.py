@@ -1,5 +1,4 @@
 import datetime
-import io
 import re
 from pathlib import Path
 
@@ -8,7 +7,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import Workbook
 
 from nominations import services
 from nominations.models import AwardRecord, Nomination, RuleOverride
@@ -21,6 +19,7 @@ from tests.factories.nominations import (
     RoundFactory,
     SubmissionFactory,
     form,
+    nomination_list_xlsx,
     staff,
     title,
 )
@@ -169,28 +168,16 @@ def test_the_admin_changelist_renders(client, admin_user, sub_a):
 
 # ---------------------------------------------------------------- import through the pages
 
-def _xlsx(rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Danh sách"
-    sheet.append(["STT", "Cá nhân / Tập thể", "Họ và tên / Tên tập thể", "Ngày sinh", "Danh hiệu / Hình thức", "Tóm tắt thành tích"])
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_import_preview_then_confirm(client, head_a, sub_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     a, b = staff(sub_a.unit, 2)
     client.force_login(head_a)
     url = reverse("nominations:nomination_import", args=[sub_a.round_id, sub_a.unit_id])
-    bad = SimpleUploadedFile("ds.xlsx", _xlsx([[1, "Cá nhân", a.full_name, None, "LĐTT", ""], [2, "Cá nhân", "Không Có Ai", None, "LĐTT", ""]]))
+    bad = SimpleUploadedFile("ds.xlsx", nomination_list_xlsx([[1, "Cá nhân", a.full_name, None, "LĐTT", ""], [2, "Cá nhân", "Không Có Ai", None, "LĐTT", ""]]))
     body = text(client.post(url, {"file": bad}))
     assert "Dòng 3, cột C: không tìm thấy “Không Có Ai” trong Phòng Quản lý khoa học." in body
     assert 'name="token"' not in body
-    good = SimpleUploadedFile("ds.xlsx", _xlsx([[1, "Cá nhân", a.full_name, None, "LĐTT", ""], [2, "Cá nhân", b.full_name, None, "LĐTT", ""]]))
+    good = SimpleUploadedFile("ds.xlsx", nomination_list_xlsx([[1, "Cá nhân", a.full_name, None, "LĐTT", ""], [2, "Cá nhân", b.full_name, None, "LĐTT", ""]]))
     body = text(client.post(url, {"file": good}))
     assert "2 dòng hợp lệ." in body
     token = re.search(r'name="token" value="([0-9a-f]+)"', body).group(1)
@@ -398,7 +385,7 @@ def test_a_new_upload_drops_the_previous_pending_import(client, head_a, sub_a, s
     url = reverse("nominations:nomination_import", args=[sub_a.round_id, sub_a.unit_id])
 
     def upload(rows):
-        return text(client.post(url, {"file": SimpleUploadedFile("ds.xlsx", _xlsx(rows))}))
+        return text(client.post(url, {"file": SimpleUploadedFile("ds.xlsx", nomination_list_xlsx(rows))}))
 
     first = re.search(r'name="token" value="([0-9a-f]+)"', upload([[1, "Cá nhân", a.full_name, None, "LĐTT", ""]])).group(1)
     second = re.search(r'name="token" value="([0-9a-f]+)"', upload([[1, "Cá nhân", b.full_name, None, "LĐTT", ""]])).group(1)

@@ -4,7 +4,6 @@ retention, and backup and restore through the storage API."""
 
 import datetime
 import hashlib
-import io
 import json
 import os
 import re
@@ -24,7 +23,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from moto import mock_aws
-from openpyxl import Workbook
 
 from nominations import services
 from nominations.management.commands.prune_imports import prune_imports
@@ -35,7 +33,7 @@ from tdkt.models import ExportJob
 from tdkt.retention import prune_export_jobs
 from tests.demo_site import new_site
 from tests.factories import UnitUserFactory, UserFactory
-from tests.factories.nominations import RoundFactory, SubmissionFactory, staff
+from tests.factories.nominations import RoundFactory, SubmissionFactory, nomination_list_xlsx, staff
 
 pytestmark = pytest.mark.integration
 
@@ -192,26 +190,13 @@ def test_pending_imports_in_the_bucket_are_pruned_by_age(bucket):
     assert keys(bucket) == [f"{PREFIX}/import_jobs/1.xlsx"]
 
 
-def _xlsx(rows):
-    """A unit's nomination list as the import template lays it out."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Danh sách"
-    sheet.append(["STT", "Cá nhân / Tập thể", "Họ và tên / Tên tập thể", "Ngày sinh", "Danh hiệu / Hình thức", "Tóm tắt thành tích"])
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_a_pending_import_waits_in_the_bucket_until_it_is_confirmed(client, bucket, head_a, unit_a):
     """The preview and the confirm may reach two app servers: the upload waits in the bucket, not on a local disk."""
     submission = SubmissionFactory(round=RoundFactory(year=2025, reference_date=datetime.date(2025, 12, 15)), unit=unit_a)
     a, b = staff(unit_a, 2)
     client.force_login(head_a)
     url = reverse("nominations:nomination_import", args=[submission.round_id, unit_a.pk])
-    upload = SimpleUploadedFile("ds.xlsx", _xlsx([[1, "Cá nhân", a.full_name, None, "LĐTT", ""], [2, "Cá nhân", b.full_name, None, "LĐTT", ""]]))
+    upload = SimpleUploadedFile("ds.xlsx", nomination_list_xlsx([[1, "Cá nhân", a.full_name, None, "LĐTT", ""], [2, "Cá nhân", b.full_name, None, "LĐTT", ""]]))
     body = client.post(url, {"file": upload}).content.decode()
     assert "2 dòng hợp lệ." in body
     token = re.search(r'name="token" value="([0-9a-f]+)"', body).group(1)
